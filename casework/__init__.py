@@ -1,0 +1,5 @@
+"""Casework: workflow and case management for trade-union rights protection."""
+
+from casework.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,21 @@
+"""Login accounts. A person in the registry (casework.people) and a login are
+different things: most workers never log in, and staff log in for a unit."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A login of union staff. Roles come from memberships (casework.org)."""
+
+    display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FlowsConfig(AppConfig):
+    name = "flows"
+    label = "flows"
+    verbose_name = _("流程")
