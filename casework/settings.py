@@ -34,6 +34,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_flag("DEBUG")
 TESTING = "pytest" in sys.modules
+# mypy's Django plugin imports these settings too; it needs no real key.
+TYPE_CHECKING_RUN = "mypy" in sys.modules
 
 
 def _local_secret_key() -> str:
@@ -48,7 +50,7 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or TYPE_CHECKING_RUN):
         raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
     SECRET_KEY = _local_secret_key()
 

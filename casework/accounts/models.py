@@ -13,7 +13,7 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("显示名称"), max_length=100, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 

@@ -1,6 +1,9 @@
-"""On PostgreSQL, refuse UPDATE and DELETE (and TRUNCATE) on the ledger table.
+"""On PostgreSQL, refuse UPDATE and DELETE on the ledger table.
 
-SQLite (the demo) has no such guard; ``ledger_verify`` catches tampering there.
+TRUNCATE is left to privileges (the application's database role should not
+hold it; see docs/ledger.md): a TRUNCATE trigger would also stop the test
+runner's flush between transactional tests. SQLite (the demo) has no such
+guard; ``ledger_verify`` catches tampering there.
 """
 
 from django.db import migrations
@@ -17,14 +20,11 @@ CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger_ledgerentry
     FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
 CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger_ledgerentry
     FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
-CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON ledger_ledgerentry
-    FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
 """
 
 BACKWARD = """
 DROP TRIGGER IF EXISTS ledger_no_update ON ledger_ledgerentry;
 DROP TRIGGER IF EXISTS ledger_no_delete ON ledger_ledgerentry;
-DROP TRIGGER IF EXISTS ledger_no_truncate ON ledger_ledgerentry;
 DROP FUNCTION IF EXISTS ledger_refuse_change();
 """
 
