@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint format typecheck lock messages clean
+.PHONY: install demo test lint format typecheck lock messages messages-check clean
 
 # The venv is rebuilt from the lock whenever the lock changes.
 $(STAMP): requirements.lock
@@ -44,6 +44,10 @@ lock: install
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=var --no-obsolete
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Say whether every source string is translated and compiled (CI's test does the same).
+messages-check: install
+	DEBUG=1 $(BIN)/python manage.py messages_check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

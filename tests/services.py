@@ -47,3 +47,9 @@ def require_chromium() -> str:
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         _missing(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
     return CHROMIUM if os.path.exists(CHROMIUM) else str(shutil.which("chromium"))
+
+
+def require_gettext() -> None:
+    # CI installs gettext (.ci/run); a laptop without it skips with this reason.
+    if not (shutil.which("msgfmt") and shutil.which("xgettext")):
+        _missing("needs GNU gettext (msgfmt, xgettext): apt-get install gettext")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,9 +33,7 @@ class UnitKind(models.TextChoices):
 # Which kinds may sit directly under which: the tree the domain describes.
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
     UnitKind.CITY: frozenset({UnitKind.DISTRICT}),
-    UnitKind.DISTRICT: frozenset(
-        {UnitKind.STREET, UnitKind.PARK, UnitKind.ENTERPRISE, UnitKind.INSTITUTION}
-    ),
+    UnitKind.DISTRICT: frozenset({UnitKind.STREET, UnitKind.PARK, UnitKind.ENTERPRISE, UnitKind.INSTITUTION}),
     UnitKind.STREET: frozenset({UnitKind.ENTERPRISE, UnitKind.INSTITUTION}),
     UnitKind.PARK: frozenset({UnitKind.ENTERPRISE, UnitKind.INSTITUTION}),
     UnitKind.ENTERPRISE: frozenset(),
@@ -64,7 +63,10 @@ class Unit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL a unique
+    # CharField also gets Django's own varchar_pattern_ops index, a duplicate
+    # of org_unit_path_like below.
+    path = models.CharField(_("路径"), max_length=255, editable=False)
     depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
     closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
     merged_into = models.ForeignKey(
@@ -89,6 +91,26 @@ class Unit(models.Model):
             # unless the database collation is C.
             models.Index(fields=["path"], name="org_unit_path_like", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["kind", "path"], name="org_unit_kind_path"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["path"], name="org_unit_path_unique"),
+            # "e001" beside "E001" is a typo waiting to happen; also serves iexact lookups.
+            models.UniqueConstraint(
+                Upper("code"),
+                name="org_unit_code_ci_unique",
+                violation_error_message=_("单位代码：已有仅大小写不同的单位代码，单位代码不能重复。"),
+            ),
+            # A unit is merged into another only as it closes, and never into itself.
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(closed_on__isnull=False),
+                name="org_unit_merged_needs_closed",
+                violation_error_message=_("并入单位：只有撤销单位时才能填写并入单位。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")),
+                name="org_unit_not_merged_into_self",
+                violation_error_message=_("并入单位：不能并入自身。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,7 +163,19 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("角色任职")
         verbose_name_plural = _("角色任职")
-        indexes = [models.Index(fields=["user", "valid_until"], name="org_membership_user_until")]
+        indexes = [
+            models.Index(fields=["user", "valid_until"], name="org_membership_user_until"),
+            # "who holds role R at unit U": permissions and the grant's overlap check.
+            models.Index(fields=["unit", "role"], name="org_membership_unit_role"),
+        ]
+        constraints = [
+            # Equal ends a membership that never started (revoked before its start).
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="org_membership_period",
+                violation_error_message=_("终止时间：不能早于生效时间。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit.name}"

@@ -1,0 +1,40 @@
+"""Fixtures every test shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib import import_module
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language (Simplified Chinese).
+
+    The test client's LocaleMiddleware activates the request's language in the
+    test's own thread; without this reset a test that asked for English would
+    leak it into the next test's error messages.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def seeded_calendar(transactional_db: None) -> None:
+    """The calendar rows the migration seeds, for a ``transaction=True`` test.
+
+    Such tests end with a flush that empties every table, migration data
+    included, so a later transactional test that reads the calendar asks for
+    this fixture (Django's ``serialized_rollback`` would do the same but
+    collides with the content types its post-migrate flush recreates).
+    """
+    from django.apps import apps
+
+    from casework.calendar.models import CalendarYear
+
+    if not CalendarYear.objects.exists():
+        import_module("casework.calendar.migrations.0002_seed_chinese_calendar").seed(apps, None)

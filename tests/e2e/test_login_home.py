@@ -1,0 +1,94 @@
+"""A real browser signs in, sees the home page in Chinese, switches to English.
+
+Drives Debian's Chromium through Playwright's sync API (``playwright install``
+is never used). Set ``CASEWORK_SCREENSHOT=/path.png`` to keep a screenshot of
+the Chinese home page for a look at the layout.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from casework.accounts.models import User
+from casework.org.models import Membership
+from permissions.roles import DISTRICT_APPROVER, STREET_CASEWORKER
+from tests.services import require_chromium
+from tests.web.helpers import PASSWORD, make_unit
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def staff_user(transactional_db: None) -> User:
+    district = make_unit("D01", "滨江区总工会", "district")
+    street = make_unit("S01", "长河街道总工会", "street", district)
+    user = User.objects.create_user(username="li.ming", password=PASSWORD, display_name="李明")
+    Membership.objects.create(user=user, unit=street, role=STREET_CASEWORKER)
+    Membership.objects.create(user=user, unit=district, role=DISTRICT_APPROVER)
+    return user
+
+
+@pytest.fixture
+def page(staff_user: User, live_server: LiveServer) -> Iterator[Page]:
+    """A Chromium page that asks for Chinese, as the district's staff use it.
+
+    It depends on the rows it needs, so they are written before Playwright
+    starts: its sync API keeps an asyncio loop running in this thread, and
+    Django would then refuse ORM calls here (SynchronousOnlyOperation). The
+    page closes before the database is flushed, so no Django call happens while
+    the loop runs and DJANGO_ALLOW_ASYNC_UNSAFE is not needed.
+    """
+    path = require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_then_switch_the_home_page_to_english(page: Page, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
+    expect(page.locator("h1")).to_have_text("登录")
+
+    page.get_by_label("用户名").fill("li.ming")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.locator("h1")).to_have_text("工作台")
+    expect(page.locator(".who-name")).to_have_text("李明")
+    expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
+    expect(page.get_by_role("heading", name="待我决定")).to_be_visible()
+    if screenshot := os.environ.get("CASEWORK_SCREENSHOT"):
+        page.screenshot(path=screenshot, full_page=True)
+
+    page.get_by_label("语言").select_option("en")
+    page.locator(".lang-switch button").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.locator("h1")).to_have_text("Home")
+    expect(page.get_by_role("heading", name="My tasks")).to_be_visible()
+    expect(page.get_by_role("heading", name="Awaiting my decision")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()

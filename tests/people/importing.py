@@ -1,0 +1,72 @@
+"""Helpers for the import tests: write a file, run the command, read its output."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+HEADER = [
+    "name",
+    "id_number",
+    "gender",
+    "mobile",
+    "employer_code",
+    "member_since",
+    "is_migrant_worker",
+    "new_form_category",
+]
+
+
+def write_csv(
+    path: Path, rows: Sequence[Sequence[Any]], header: Sequence[str] = HEADER, encoding: str = "utf-8"
+) -> Path:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], header: Sequence[str] = HEADER) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+@dataclass
+class Run:
+    ok: bool
+    out: str
+    err: str
+
+    def counts(self) -> dict[str, int]:
+        import json
+
+        return {k: v for k, v in json.loads(self.out.strip().splitlines()[-1]).items() if k != "sha256"}
+
+    def error_lines(self) -> list[str]:
+        return [line for line in self.err.splitlines() if line.startswith("第")]
+
+
+def run_import(path: Path, *args: str) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_members", str(path), "--json", *args, stdout=out, stderr=err)
+    except CommandError as exc:
+        err.write(f"\nCommandError: {exc}")
+        return Run(False, out.getvalue(), err.getvalue())
+    return Run(True, out.getvalue(), err.getvalue())
