@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "casework.ledger",
     "casework.calendar",
     "casework.cases",
+    "casework.district",
     "casework.web",
     "permissions",
     "notifications",

@@ -47,6 +47,8 @@ ACTIONS: dict[str, Action] = {
         Action("person.reveal", _("查看完整证件号和手机号（留痕）"), writes=True),
         Action("ledger.view", _("查阅决定轨迹"), writes=False),
         Action("grant.manage", _("授予和收回对单个对象的访问"), writes=True),
+        Action("settings.view", _("查看区级参数"), writes=False),
+        Action("settings.manage", _("录入区级参数"), writes=True),
         Action("case.view", _("查看案件"), writes=False),
         Action("case.file", _("提出申请"), writes=True),
         Action("case.prepare", _("经办：调查、初审、整理材料"), writes=True),
@@ -90,7 +92,7 @@ HONOURS_COMMITTEE = "honours_committee"
 AUDITOR = "auditor"
 ADMINISTRATOR = "administrator"
 
-READ_TREE = frozenset({"unit.view", "person.view", "case.view"})
+READ_TREE = frozenset({"unit.view", "person.view", "case.view", "settings.view"})
 
 ROLES: dict[str, Role] = {
     role.code: role
@@ -196,6 +198,7 @@ ROLES: dict[str, Role] = {
             decides=False,
             actions=frozenset(
                 {"unit.view", "unit.manage", "membership.view", "membership.manage", "person.view", "person.manage"}
+                | {"settings.view", "settings.manage"}
             ),
         ),
     )

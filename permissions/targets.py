@@ -92,6 +92,7 @@ TARGETS: dict[str, Target] = {
         Target("org.Membership", "membership", "unit"),
         Target("people.Person", "person", "employer", fallback_unit_field="registered_unit"),
         Target("ledger.LedgerEntry", "ledger", "subject_unit"),
+        Target("district.DistrictSetting", "settings", "district"),
         Target("cases.Case", "case", "unit", path_field="unit_path"),
         # viewflow's tasks: those of cases only, placed where their case is.
         Target(

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from casework.accounts.models import User
+from casework.district.models import DistrictSetting
 from casework.ledger.models import LedgerEntry
 from casework.ledger.services import ledger_append
 from casework.org.models import Membership, Unit, UnitKind
@@ -30,6 +31,7 @@ class World:
     people: dict[str, Person]
     entries: dict[str, LedgerEntry]
     memberships: dict[str, Membership]
+    settings: dict[str, DistrictSetting]
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def world(db: None) -> World:
     e2 = make_unit("E2", "二厂工会", UnitKind.ENTERPRISE, s2)
     units = {u.code: u for u in (d1, d2, s1, s2, s3, e1, e2)}
     synthetic = SyntheticPeople(7)
-    people, entries, memberships = {}, {}, {}
+    people, entries, memberships, values = {}, {}, {}, {}
     holder = User.objects.create_user(username="holder")
     for code, unit in units.items():
         p = synthetic.person(today=TODAY)
@@ -58,7 +60,11 @@ def world(db: None) -> World:
         )
         entries[code] = ledger_append(action="test.event", subject=unit, subject_unit=unit)
         memberships[code] = Membership.objects.create(user=holder, unit=unit, role="enterprise_chair")
-    return World(units, people, entries, memberships)
+        # A setting row at every unit (real ones exist only at districts), to place it anywhere.
+        values[code] = DistrictSetting.objects.create(
+            district=unit, key="hardship.notice_working_days", value=5, effective_from=TODAY
+        )
+    return World(units, people, entries, memberships, values)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from casework.org.models import Membership, Unit
 from casework.people.models import Person
 from permissions.access import can, explain, scope
 from permissions.roles import ACTIONS, ROLES
+from permissions.targets import TARGETS
 
 # Where each role's user holds it, and which unit is at each position from there.
 PLACEMENT = {"district": "D1", "street": "S1", "enterprise": "E1"}
@@ -20,7 +21,7 @@ POSITIONS = {
     "S1": {"own": "S1", "below": "E1", "outside": "S2", "above": "D1"},
     "E1": {"own": "E1", "outside": "E2", "above": "S1"},
 }
-READ_TREE = {"unit.view", "person.view"}
+READ_TREE = {"unit.view", "person.view", "settings.view"}
 SUBTREE = {"own", "below"}
 # role: (level, positions its actions reach, actions — of those with an object type today)
 EXPECTED: dict[str, tuple[str, set[str], set[str]]] = {
@@ -37,7 +38,7 @@ EXPECTED: dict[str, tuple[str, set[str], set[str]]] = {
     "administrator": (
         "district",
         SUBTREE,
-        READ_TREE | {"unit.manage", "membership.view", "membership.manage", "person.manage"},
+        READ_TREE | {"unit.manage", "membership.view", "membership.manage", "person.manage", "settings.manage"},
     ),
 }
 # The object an action is asked about, by the action's noun.
@@ -51,6 +52,8 @@ OBJECT_ACTIONS = [
     "person.reveal",
     "ledger.view",
     "grant.manage",
+    "settings.view",
+    "settings.manage",
 ]
 
 
@@ -62,12 +65,16 @@ def the_object(world, action: str, code: str):
         "person": world.people,
         "ledger": world.entries,
         "grant": world.people,
+        "settings": world.settings,
     }[noun][code]
 
 
 def test_the_table_covers_every_role_and_every_action_with_an_object_type():
     assert set(EXPECTED) == set(ROLES)
     assert set(OBJECT_ACTIONS) <= set(ACTIONS)
+    # An action about a kind of object this matrix has not met yet must be added here.
+    placed = {target.noun for target in TARGETS.values()} - {"case"}  # cases: with the first flow
+    assert {a for a in ACTIONS if a.split(".")[0] in placed} <= set(OBJECT_ACTIONS)
 
 
 CASES = [

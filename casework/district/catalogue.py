@@ -1,0 +1,118 @@
+"""The district settings every rule reads: declared here, valued per district.
+
+domain.md asks that every local practice or assumption be a per-district
+setting, never a constant in code. Each key says what it measures and where
+the rule comes from; the values live in ``DistrictSetting`` rows with an
+effective date, entered by the district's administrators. A flow that needs a
+setting the district has not entered gets a clear error naming it, not a
+default.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+class Measure(enum.Enum):
+    YUAN = "yuan"  # money, fen-exact
+    RATIO = "ratio"  # a multiple or a share (2 = twice; 0.8 = 80 %)
+    DAYS = "days"  # natural days (民法典 201–203)
+    WORKING_DAYS = "working_days"
+    MONTHS = "months"
+    COUNT = "count"
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str | Promise
+    measure: Measure
+    source: str  # where the rule comes from (kept in the source language of the rule)
+    minimum: Decimal = Decimal("0")
+    maximum: Decimal | None = None
+
+
+ASSISTANCE_TYPES: dict[str, Promise] = {
+    "living": _("生活救助"),
+    "medical": _("医疗救助"),
+    "schooling": _("助学（金秋助学）"),
+    "holiday": _("节日慰问（送温暖）"),
+    "summer": _("高温慰问"),
+    "accident": _("意外救助"),
+    "employment": _("就业和技能帮扶"),
+}
+
+_SPECS = [
+    SettingSpec(
+        "hardship.minimum_living_standard",
+        _("最低生活保障标准（元/人/月）"),
+        Measure.YUAN,
+        "民政部门公布的本地城市低保标准，按年调整",
+        minimum=Decimal("1"),
+    ),
+    SettingSpec(
+        "hardship.relative_multiple",
+        _("相对困难认定倍数（低保标准的倍数）"),
+        Measure.RATIO,
+        "困难职工档案管理办法；各地通常为低保的2倍",
+        minimum=Decimal("1"),
+        maximum=Decimal("5"),
+    ),
+    SettingSpec(
+        "hardship.accident_cost_share",
+        _("意外致困认定：刚性支出占家庭年收入的比例"),
+        Measure.RATIO,
+        "地方实施细则（如某市：超过80%）",
+        minimum=Decimal("0.01"),
+        maximum=Decimal("10"),
+    ),
+    SettingSpec(
+        "hardship.home_visit_working_days",
+        _("入户调查期限（工作日）"),
+        Measure.WORKING_DAYS,
+        "地方做法（5个工作日）",
+        minimum=Decimal("1"),
+        maximum=Decimal("60"),
+    ),
+    SettingSpec(
+        "hardship.notice_working_days",
+        _("公示期（工作日）"),
+        Measure.WORKING_DAYS,
+        "困难职工档案管理办法：公示不少于5个工作日",
+        minimum=Decimal("1"),
+        maximum=Decimal("60"),
+    ),
+    SettingSpec(
+        "hardship.exit_months_above_standard",
+        _("脱困认定：人均收入连续高于标准的月数"),
+        Measure.MONTHS,
+        "解困脱困工作标准（连续6个月）",
+        minimum=Decimal("1"),
+        maximum=Decimal("36"),
+    ),
+    SettingSpec(
+        "hardship.records_sync_working_days",
+        _("档案变更后纸质与电子档案一致的期限（工作日）"),
+        Measure.WORKING_DAYS,
+        "困难职工档案管理办法（30个工作日）",
+        minimum=Decimal("1"),
+        maximum=Decimal("120"),
+    ),
+    *(
+        SettingSpec(
+            f"hardship.ceiling.{code}",
+            format_lazy(_("每人每年帮扶上限（元）：{type}"), type=label),
+            Measure.YUAN,
+            "区总工会帮扶资金管理规定：每人每年上限",
+        )
+        for code, label in ASSISTANCE_TYPES.items()
+    ),
+]
+
+SETTINGS: dict[str, SettingSpec] = {spec.key: spec for spec in _SPECS}

@@ -1,0 +1,1 @@
+from tests.permissions.conftest import user_with, world  # noqa: F401
