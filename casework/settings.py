@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "casework.calendar",
     "casework.cases",
     "casework.district",
+    "casework.hardship",
     "casework.web",
     "permissions",
     "notifications",

@@ -19,6 +19,7 @@ Django's admin, not a wider scope.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -68,8 +69,8 @@ class Decision:
         return self.allowed
 
 
-def _memberships(user: User, action: str, at: datetime) -> list[Membership]:
-    codes = [code for code, role in ROLES.items() if action in role.actions]
+def _memberships(user: User, action: str, at: datetime, roles: Iterable[str] | None = None) -> list[Membership]:
+    codes = [code for code, role in ROLES.items() if action in role.actions and (roles is None or code in roles)]
     return list(Membership.objects.current(at).filter(user=user, role__in=codes).select_related("unit"))
 
 
@@ -109,14 +110,17 @@ def _refuse(rule: str) -> Decision:
     return Decision(False, rule, str(REFUSALS[rule]))
 
 
-def explain(user: AnyUser, action: str, obj: Model) -> Decision:
-    """Whether ``user`` may do ``action`` to ``obj``, and why."""
+def explain(user: AnyUser, action: str, obj: Model, *, roles: Iterable[str] | None = None) -> Decision:
+    """Whether ``user`` may do ``action`` to ``obj``, and why. ``roles``
+    narrows which of the user's roles count (a step of a flow that only a
+    street approver takes, though a district approver also has
+    ``case.decide``)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}: declare it in permissions/roles.py")
     if not isinstance(user, User) or not user.is_active:
         return _refuse("access.not_signed_in")
     now = timezone.now()
-    memberships = _memberships(user, action, now)
+    memberships = _memberships(user, action, now, roles)
     if not memberships:
         return _refuse("access.no_role")
     unit = target_of(obj).unit_of(obj)
@@ -138,27 +142,27 @@ def explain(user: AnyUser, action: str, obj: Model) -> Decision:
     return allowed
 
 
-def can(user: AnyUser, action: str, obj: Model) -> bool:
+def can(user: AnyUser, action: str, obj: Model, *, roles: Iterable[str] | None = None) -> bool:
     """True when ``user`` may do ``action`` to ``obj`` (see ``explain``)."""
-    return explain(user, action, obj).allowed
+    return explain(user, action, obj, roles=roles).allowed
 
 
-def require(user: AnyUser, action: str, obj: Model) -> Decision:
+def require(user: AnyUser, action: str, obj: Model, *, roles: Iterable[str] | None = None) -> Decision:
     """``explain``, raising ``NotAllowed`` (403, with the rule's code and
     message) when the answer is no."""
-    decision = explain(user, action, obj)
+    decision = explain(user, action, obj, roles=roles)
     if not decision.allowed:
         raise NotAllowed(decision.message, code=decision.rule)
     return decision
 
 
-def acting_as(by: User | None, action: str, obj: Model) -> dict[str, Any]:
+def acting_as(by: User | None, action: str, obj: Model, *, roles: Iterable[str] | None = None) -> dict[str, Any]:
     """``require`` for a service: the ``by``, ``role`` and ``unit`` its ledger
     entry records — the membership that allowed the action. ``by=None`` is
     the system itself and needs no permission."""
     if by is None:
         return {"by": None, "role": "", "unit": None}
-    membership = require(by, action, obj).membership
+    membership = require(by, action, obj, roles=roles).membership
     return {"by": by, "role": membership.role if membership else "", "unit": membership.unit if membership else None}
 
 

@@ -35,8 +35,17 @@ class CaseType(models.TextChoices):
 class Case(Process):
     case_type = models.CharField(_("案件类型"), max_length=16, choices=CaseType.choices, editable=False)
     # Assigned when the case is filed (a hardship record number, a legal-aid
-    # case number …); blank before. Unique once set.
+    # case number …) from its district's series (cases.numbers); blank before.
     number = models.CharField(_("编号"), max_length=32, blank=True, default="", editable=False)
+    number_district = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("编号所属区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     state = models.CharField(_("状态"), max_length=32, editable=False)
     unit = models.ForeignKey("org.Unit", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="cases")
     unit_path = models.CharField(_("单位路径"), max_length=255, editable=False)
@@ -83,3 +92,22 @@ class Case(Process):
             units=[self.unit],
             prepared_by=[self.filed_by_id] if self.filed_by_id else [],
         )
+
+
+class CaseNumberCounter(models.Model):
+    """The last number issued in one district's series for one year. Taken
+    under a row lock inside the transaction that files the case, so a
+    filing that fails gives its number back: users never see a gap."""
+
+    district = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "series", "year"], name="case_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}{self.year}: {self.last}"

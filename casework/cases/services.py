@@ -1,0 +1,99 @@
+"""What every case type's services share: the row lock, the number series,
+and taking one step of a transition table."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from casework.accounts.models import User
+from casework.cases.models import Case, CaseNumberCounter
+from casework.cases.transitions import Table, Transition
+from casework.district.selectors import district_of
+from casework.errors import Conflict
+from casework.ledger.services import ledger_append
+from permissions.access import acting_as
+
+C = TypeVar("C", bound=Case)
+
+
+def case_subject(case: Case) -> tuple[str, str]:
+    """Every ledger entry about a case names the base row, whatever its
+    type, so one query finds a case's whole trail."""
+    return ("cases.case", str(case.pk))
+
+
+def case_lock(case: C) -> C:
+    """Lock the case for the rest of the transaction and return it fresh.
+
+    Always the base row first (``cases_case``), then the type's own row, so
+    two flows taking locks never wait on each other in opposite orders.
+    Must run inside ``transaction.atomic``."""
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    return type(case).objects.select_for_update().get(pk=case.pk)
+
+
+def case_number_issue(*, case: Case, series: str, year: int) -> str:
+    """Give ``case`` the next number of its district's ``series`` for
+    ``year`` (``困2026-000123``) and return it. Runs in the caller's
+    transaction: if that rolls back, so does the counter."""
+    district = district_of(case.unit)
+    try:
+        with transaction.atomic():
+            CaseNumberCounter.objects.get_or_create(district=district, series=series, year=year)
+    except IntegrityError:
+        pass  # created by a concurrent filing: the row exists now
+    counter = CaseNumberCounter.objects.select_for_update().get(district=district, series=series, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    case.number = f"{series}{year}-{counter.last:06d}"
+    case.number_district = district
+    case.save(update_fields=["number", "number_district", "updated_at"])
+    return case.number
+
+
+def case_step(
+    *,
+    case: C,
+    table: Table,
+    action: str,
+    by: User | None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    expected_state: str | None = None,
+    evidence: list[dict[str, Any]] | None = None,
+    payload: dict[str, Any] | None = None,
+) -> tuple[C, Transition]:
+    """Take ``action`` on ``case`` by ``table``: lock the case, find the
+    transition from its current state (``NotAllowed`` otherwise), ask
+    permission for it (scope, role, four-eyes), check its rules, move the
+    state and append one ledger entry. Returns the locked, updated case and
+    the transition; the caller makes its own changes to the case inside the
+    same transaction, before or after. ``expected_state`` (the state the
+    user saw) turns a lost race into a ``Conflict``."""
+    data = data or {}
+    fresh = case_lock(case)
+    if expected_state is not None and fresh.state != expected_state:
+        raise Conflict(
+            _("案件：已被他人处理，请刷新后再试。"), code="case.state_changed", params={"state": fresh.state}
+        )
+    transition = table.get(fresh.state, action)
+    acting = acting_as(by, transition.permission, fresh, roles=transition.role_filter)
+    transition.check(fresh, by=by, reason=reason, data=data)
+    before = fresh.state
+    fresh.state = transition.target_state(fresh)
+    fresh.save(update_fields=["state", "updated_at"])
+    ledger_append(
+        action=f"{fresh.case_type}.{action}",
+        subject=case_subject(fresh),
+        subject_unit=fresh.unit,
+        from_state=before,
+        to_state=fresh.state,
+        reason=reason,
+        payload={"number": fresh.number, **(payload or {})},
+        evidence=evidence or [],
+        **acting,
+    )
+    return fresh, transition

@@ -1,0 +1,98 @@
+"""Transition tables: one per case type, read by the flow, the API's
+``actions``, the page buttons and the tests alike.
+
+A ``Transition`` says: in ``state``, ``action`` leads to ``next_state``; who
+may take it is the permission ``permission`` (asked through
+``permissions.access``, so scope, role and the four-eyes rules all apply);
+``roles`` narrows it to some of the roles that have the permission (street
+review: street approvers only); ``needs_reason`` makes the reason mandatory; ``rules`` are further named
+checks of the case and the submitted data, each returning a
+``RuleViolation`` or None. ``data_schema`` is the JSON Schema of the
+``data`` the action takes, published by the generic task API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from casework.accounts.models import User
+from casework.errors import NotAllowed, RuleViolation
+from permissions.access import can
+
+Rule = Callable[[Any, User | None, dict[str, Any]], RuleViolation | None]
+
+
+# The state a case returns to when it is resubmitted: the one that returned it.
+RETURN_TO_SENDER = "<returned_from>"
+
+
+@dataclass(frozen=True)
+class Transition:
+    state: str
+    action: str
+    next_state: str  # or RETURN_TO_SENDER
+    permission: str
+    label: Promise | str
+    roles: frozenset[str] = frozenset()  # which roles with ``permission`` take this step; empty: any
+    needs_reason: bool = False
+    rules: tuple[Rule, ...] = ()
+    data_schema: dict[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
+
+    @property
+    def role_filter(self) -> frozenset[str] | None:
+        return self.roles or None
+
+    def target_state(self, case: Any) -> str:
+        return case.returned_from if self.next_state == RETURN_TO_SENDER else self.next_state
+
+    def check(self, case: Any, *, by: User | None, reason: str, data: dict[str, Any]) -> None:
+        """Raise the first broken rule: the reason, then each named rule."""
+        if self.needs_reason and not reason.strip():
+            raise RuleViolation(_("理由：此操作必须说明理由。"), code="reason_required", field="reason")
+        for rule in self.rules:
+            problem = rule(case, by, data)
+            if problem is not None:
+                raise problem
+
+
+class Table:
+    """The transitions of one case type, looked up by (state, action)."""
+
+    def __init__(self, transitions: Iterable[Transition]) -> None:
+        self.transitions = tuple(transitions)
+        self._by_key: dict[tuple[str, str], Transition] = {}
+        for t in self.transitions:
+            key = (t.state, t.action)
+            if key in self._by_key:
+                raise ValueError(f"two transitions for {key}")
+            self._by_key[key] = t
+
+    @property
+    def states(self) -> set[str]:
+        return {t.state for t in self.transitions} | {
+            t.next_state for t in self.transitions if t.next_state != RETURN_TO_SENDER
+        }
+
+    def from_state(self, state: str) -> list[Transition]:
+        return [t for t in self.transitions if t.state == state]
+
+    def get(self, state: str, action: str) -> Transition:
+        """The transition, or ``NotAllowed`` (``case.action_not_allowed``)
+        when ``action`` cannot be taken in ``state``."""
+        try:
+            return self._by_key[(state, action)]
+        except KeyError:
+            raise NotAllowed(
+                _("操作：当前状态下不能进行“%(action)s”。") % {"action": action},
+                code="case.action_not_allowed",
+                field="action",
+            ) from None
+
+    def available(self, case: Any, user: User) -> list[Transition]:
+        """What ``user`` may do to ``case`` now (the buttons, the API's actions)."""
+        return [t for t in self.from_state(case.state) if can(user, t.permission, case, roles=t.role_filter)]
