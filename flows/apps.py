@@ -6,3 +6,7 @@ class FlowsConfig(AppConfig):
     name = "flows"
     label = "flows"
     verbose_name = _("流程")
+
+    def ready(self) -> None:
+        # viewflow finds flows by importing them: every flow module, here.
+        from flows import hardship  # noqa: F401

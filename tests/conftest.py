@@ -9,6 +9,9 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+# The unit tree with a person, trail entry and membership at each unit, and users by role.
+pytest_plugins = ["tests.world"]
+
 
 @pytest.fixture(autouse=True)
 def default_language() -> Iterator[None]:

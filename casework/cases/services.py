@@ -65,6 +65,7 @@ def case_step(
     expected_state: str | None = None,
     evidence: list[dict[str, Any]] | None = None,
     payload: dict[str, Any] | None = None,
+    personal: dict[str, Any] | None = None,
 ) -> tuple[C, Transition]:
     """Take ``action`` on ``case`` by ``table``: lock the case, find the
     transition from its current state (``NotAllowed`` otherwise), ask
@@ -93,6 +94,7 @@ def case_step(
         to_state=fresh.state,
         reason=reason,
         payload={"number": fresh.number, **(payload or {})},
+        personal=personal or {},
         evidence=evidence or [],
         **acting,
     )

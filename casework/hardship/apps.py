@@ -6,3 +6,7 @@ class HardshipConfig(AppConfig):
     name = "casework.hardship"
     label = "hardship"
     verbose_name = _("困难职工帮扶")
+
+    def ready(self) -> None:
+        # Registers the decide service with the generic task API.
+        from casework.hardship import services  # noqa: F401

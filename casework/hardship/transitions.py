@@ -116,6 +116,8 @@ def _text_rule(name: str, label: Any) -> Any:
 
 
 def review_outcome_valid(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
+    if case.reviews.filter(year=_today().year).exists():
+        return RuleViolation(_("年度复核：本年度已复核过。"), code="hardship.reviewed_this_year", field="outcome")
     outcome = d.choice(data, "outcome", _l("复核结论"), {ReviewOutcome.CONTINUE: 1, ReviewOutcome.CHANGE_CATEGORY: 1})
     d.text(data, "notes", _l("复核意见"))
     if outcome == ReviewOutcome.CHANGE_CATEGORY:

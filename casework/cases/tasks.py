@@ -1,0 +1,74 @@
+"""Completing a flow's human step, the same way for every case type.
+
+``task_complete`` is what the task page and ``POST /api/v1/tasks/{id}/complete/``
+call. In one transaction it locks the case (base row first), re-reads the
+task, checks that the task is still open and still the step of the case's
+state (a lost race becomes a ``Conflict``), lets the case type's ``decide``
+service take the action (permission, rules, state, ledger, outbox), and only
+then completes the viewflow task so that the flow's switch routes the case
+to the step of its new state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from casework.accounts.models import User
+from casework.cases.models import Case
+from casework.cases.services import case_lock
+from casework.errors import Conflict, NotAllowed
+
+Decide = Callable[..., Case]
+# case_type -> the case type's decide service (registered by its app).
+DECIDERS: dict[str, Decide] = {}
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def register_decider(case_type: str, decide: Decide) -> None:
+    DECIDERS[case_type] = decide
+
+
+def task_complete(*, task: Task, action: str, by: User, reason: str = "", data: dict[str, Any] | None = None) -> Case:
+    """Take ``action`` on the case of ``task`` and move the flow on."""
+    with transaction.atomic():
+        case = case_lock(task.process.coerced)
+        fresh = Task.objects.select_for_update().get(pk=task.pk)
+        if fresh.status not in OPEN or fresh.flow_task.name != case.state:
+            raise Conflict(_("任务：已被他人处理，请刷新后再试。"), code="task.already_done", field="task")
+        if fresh.owner_id not in (None, by.pk):
+            raise NotAllowed(
+                _("任务：已由%(owner)s认领，请联系其办理或由审批人改派。") % {"owner": fresh.owner},
+                code="task.claimed_by_other",
+                field="task",
+            )
+        case = DECIDERS[case.case_type](case=case, action=action, reason=reason, data=data or {}, by=by)
+        # viewflow's transitions check no permission when called from code
+        # (the decide service asked ours); they only move the task's status.
+        activation = fresh.flow_task.activation_class(fresh)
+        if fresh.status == STATUS.NEW:
+            activation.assign(by)
+        if fresh.status == STATUS.ASSIGNED:
+            activation.start(None)
+        activation.execute()
+    return case
+
+
+def task_claim(*, task: Task, by: User) -> Task:
+    """Take an open task for oneself, so colleagues see it is being handled.
+    Only someone with an action on it now may claim it."""
+    with transaction.atomic():
+        case = case_lock(task.process.coerced)
+        fresh = Task.objects.select_for_update().get(pk=task.pk)
+        if fresh.status != STATUS.NEW or fresh.flow_task.name != case.state:
+            raise Conflict(_("任务：已被认领或已办结。"), code="task.not_claimable", field="task")
+        if not fresh.flow_task.can_assign(by, fresh):
+            raise NotAllowed(_("任务：您不能办理此任务。"), code="task.not_yours", field="task")
+        fresh.flow_task.activation_class(fresh).assign(by)
+    return fresh

@@ -1,1 +1,0 @@
-from tests.permissions.conftest import user_with, world  # noqa: F401

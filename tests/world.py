@@ -1,0 +1,82 @@
+"""Shared fixtures: a tree with neighbours and an upper level; a person, a
+trail entry, a membership and a setting at every unit; a user per role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from casework.accounts.models import User
+from casework.district.models import DistrictSetting
+from casework.ledger.models import LedgerEntry
+from casework.ledger.services import ledger_append
+from casework.org.models import Membership, Unit, UnitKind
+from casework.people.models import Person
+from casework.people.synthetic import SyntheticPeople
+from tests.web.helpers import make_unit
+
+TODAY = date(2026, 11, 25)
+
+
+@dataclass
+class World:
+    """district D1 > street S1 > enterprise E1
+                   > street S2 > enterprise E2
+    district D2 (a neighbouring root) > street S3"""
+
+    units: dict[str, Unit]
+    people: dict[str, Person]
+    entries: dict[str, LedgerEntry]
+    memberships: dict[str, Membership]
+    settings: dict[str, DistrictSetting]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    d1 = make_unit("D1", "一区总工会", UnitKind.DISTRICT)
+    d2 = make_unit("D2", "二区总工会", UnitKind.DISTRICT)
+    s1 = make_unit("S1", "一街道工会", UnitKind.STREET, d1)
+    s2 = make_unit("S2", "二街道工会", UnitKind.STREET, d1)
+    s3 = make_unit("S3", "三街道工会", UnitKind.STREET, d2)
+    e1 = make_unit("E1", "一厂工会", UnitKind.ENTERPRISE, s1)
+    e2 = make_unit("E2", "二厂工会", UnitKind.ENTERPRISE, s2)
+    units = {u.code: u for u in (d1, d2, s1, s2, s3, e1, e2)}
+    synthetic = SyntheticPeople(7)
+    people, entries, memberships, values = {}, {}, {}, {}
+    holder = User.objects.create_user(username="holder")
+    for code, unit in units.items():
+        p = synthetic.person(today=TODAY)
+        people[code] = Person.objects.create(
+            name=p.name,
+            id_number=p.id_number,
+            gender="male",
+            birth_date=p.birth_date,
+            mobile=p.mobile,
+            employer=unit,
+            is_member=True,
+        )
+        entries[code] = ledger_append(action="test.event", subject=unit, subject_unit=unit)
+        memberships[code] = Membership.objects.create(user=holder, unit=unit, role="enterprise_chair")
+        # A setting row at every unit (real ones exist only at districts), to place it anywhere.
+        values[code] = DistrictSetting.objects.create(
+            district=unit, key="hardship.notice_working_days", value=5, effective_from=TODAY
+        )
+    return World(units, people, entries, memberships, values)
+
+
+@pytest.fixture
+def user_with(db: None) -> Callable[..., User]:
+    """``user_with(role, unit)``: a new user holding ``role`` at ``unit`` now."""
+    count = 0
+
+    def make(role: str, unit: Unit, **extra: object) -> User:
+        nonlocal count
+        count += 1
+        user = User.objects.create_user(username=f"{role}-{count}", **extra)  # type: ignore[arg-type]
+        Membership.objects.create(user=user, unit=unit, role=role)
+        return user
+
+    return make
