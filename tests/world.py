@@ -80,3 +80,33 @@ def user_with(db: None) -> Callable[..., User]:
         return user
 
     return make
+
+
+HARDSHIP_SETTINGS = {
+    "hardship.minimum_living_standard": "1000",
+    "hardship.relative_multiple": "2",
+    "hardship.accident_cost_share": "0.8",
+    "hardship.notice_working_days": "5",
+    "hardship.home_visit_working_days": "5",
+    "hardship.exit_months_above_standard": "6",
+}
+
+
+@pytest.fixture
+def district(world):
+    for key, value in HARDSHIP_SETTINGS.items():
+        DistrictSetting.objects.create(
+            district=world.units["D1"], key=key, value=value, effective_from=date(2020, 1, 1)
+        )
+    return world.units["D1"]
+
+
+@pytest.fixture
+def staff(world, user_with, district):
+    return {
+        "chair": user_with("enterprise_chair", world.units["E1"]),
+        "caseworker": user_with("street_caseworker", world.units["S1"]),
+        "street_approver": user_with("street_approver", world.units["S1"]),
+        "district_approver": user_with("district_approver", world.units["D1"]),
+        "neighbour_chair": user_with("enterprise_chair", world.units["E2"]),
+    }

@@ -10,7 +10,6 @@ from casework.cases.models import Case
 from casework.org.services import unit_move
 from permissions.access import can, scope
 from permissions.services import object_access_grant
-from tests.hardship.conftest import district, staff  # noqa: F401
 from tests.hardship.test_flow import submit
 
 
