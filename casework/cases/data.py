@@ -9,6 +9,7 @@ the generic task API publishes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -125,5 +126,6 @@ def schema_money(label: Promise | str) -> dict[str, Any]:
     return {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "title": label}
 
 
-def schema_choice(label: Promise | str, choices: list[str]) -> dict[str, Any]:
-    return {"type": "string", "enum": choices, "title": label}
+def schema_choice(label: Promise | str, choices: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """One of ``choices`` ((value, label) pairs), each with its title."""
+    return {"type": "string", "title": label, "oneOf": [{"const": value, "title": title} for value, title in choices]}

@@ -9,4 +9,9 @@ class HardshipConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the decide service with the generic task API.
+        from casework.cases.selectors import register_case_type
         from casework.hardship import services  # noqa: F401
+        from casework.hardship.choices import State
+        from casework.hardship.transitions import TABLE
+
+        register_case_type("hardship", TABLE, State)

@@ -274,9 +274,12 @@ TABLE = Table(
             rules=(review_outcome_valid,),
             data_schema=d.schema(
                 ["outcome", "notes"],
-                outcome=d.schema_choice(_l("复核结论"), [ReviewOutcome.CONTINUE, ReviewOutcome.CHANGE_CATEGORY]),
+                outcome=d.schema_choice(
+                    _l("复核结论"),
+                    [(o.value, o.label) for o in (ReviewOutcome.CONTINUE, ReviewOutcome.CHANGE_CATEGORY)],
+                ),
                 notes=d.schema_text(_l("复核意见")),
-                new_category=d.schema_choice(_l("新类别"), [c.value for c in Category]),
+                new_category=d.schema_choice(_l("新类别"), Category.choices),
             ),
         ),
         # Exit: proposed by the street (or from the annual review), noticed, approved by the district.
@@ -292,7 +295,7 @@ TABLE = Table(
                 rules=(exit_reason_given, notice_long_enough),
                 data_schema=d.schema(
                     ["exit_reason", "notice_from", "notice_until"],
-                    exit_reason=d.schema_choice(_l("退档原因"), [c.value for c in ExitReason]),
+                    exit_reason=d.schema_choice(_l("退档原因"), ExitReason.choices),
                     **NOTICE_SCHEMA["properties"],
                 ),
             )

@@ -1,0 +1,74 @@
+"""Reads every case type shares: the inbox, one case's open task, its trail.
+Each takes the user and starts from ``permissions.access.scope``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet, TextChoices
+from viewflow.workflow.models import Task
+
+from casework.accounts.models import User
+from casework.cases.models import Case
+from casework.cases.tasks import OPEN
+from casework.cases.transitions import Table
+from casework.ledger.models import LedgerEntry
+from casework.org.selectors import current_memberships
+from permissions.access import scope
+from permissions.roles import ROLES
+
+# case_type -> its transition table and state labels (registered by each case type's app).
+TABLES: dict[str, Table] = {}
+STATE_LABELS: dict[str, dict[str, Any]] = {}
+
+
+def register_case_type(case_type: str, table: Table, states: type[TextChoices]) -> None:
+    TABLES[case_type] = table
+    STATE_LABELS[case_type] = dict(states.choices)
+
+
+def state_label(case: Case) -> str:
+    return str(STATE_LABELS.get(case.case_type, {}).get(case.state, case.state))
+
+
+def actionable_states(user: User) -> dict[str, set[str]]:
+    """Per case type, the states in which one of the user's roles has a step.
+    Four-eyes and the unit level are checked when the step is taken."""
+    held = {m.role for m in current_memberships(user)}
+    states: dict[str, set[str]] = {}
+    for case_type, table in TABLES.items():
+        for t in table.transitions:
+            takers = (t.roles or held) & held
+            if any(t.permission in ROLES[role].actions for role in takers):
+                states.setdefault(case_type, set()).add(t.state)
+    return states
+
+
+def inbox(user: User) -> QuerySet[Task]:
+    """Open tasks in the user's scope at a step one of their roles takes,
+    oldest first, with their cases: one query for the list."""
+    wanted = actionable_states(user)
+    tasks = Task.objects.none()
+    for case_type, states in wanted.items():
+        tasks = tasks | Task.objects.filter(
+            status__in=OPEN, process__case__case_type=case_type, process__case__state__in=states
+        )
+    return (
+        scope(user, tasks)
+        .select_related("process__case__unit", "process__case__person", "owner")
+        .order_by("created", "pk")
+    )
+
+
+def case_open_task(case: Case) -> Task | None:
+    return Task.objects.filter(process_id=case.pk, status__in=OPEN).order_by("-pk").first()
+
+
+def case_trail(case: Case) -> QuerySet[LedgerEntry]:
+    """The case's ledger entries, oldest first (the caller has checked that
+    the case is in the user's scope)."""
+    return (
+        LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(case.pk))
+        .select_related("actor", "actor_unit")
+        .order_by("seq")
+    )

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from casework.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("inbox/", views.inbox_page, name="inbox"),
+    path("<int:pk>/", views.case_page, name="case"),
+    path("<int:pk>/act/", views.case_act, name="act"),
+]

@@ -1,0 +1,70 @@
+"""Pages every case type shares: the inbox and the case page, where the open
+step's actions are taken. Thin: selectors read, ``task_complete`` writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casework.cases.models import Case
+from casework.cases.selectors import TABLES, case_open_task, case_trail, inbox
+from casework.cases.tasks import task_complete
+from casework.errors import CaseworkError, NotAllowed
+from permissions.access import object_in_scope_or_404
+
+DATA_PREFIX = "data."
+
+
+@login_required
+def inbox_page(request: HttpRequest) -> HttpResponse:
+    tasks = list(inbox(request.user))  # type: ignore[arg-type]
+    return render(request, "cases/inbox.html", {"tasks": tasks})
+
+
+def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    leaf = case.coerced
+    task = case_open_task(case)
+    table = TABLES.get(case.case_type)
+    actions = table.available(leaf, request.user) if table is not None and task is not None else []  # type: ignore[arg-type]
+    return {"case": leaf, "task": task, "actions": actions, "trail": case_trail(case)}
+
+
+@login_required
+def case_page(request: HttpRequest, pk: int) -> HttpResponse:
+    case = object_in_scope_or_404(request.user, Case.objects.select_related("unit", "person"), pk=pk)
+    return render(request, "cases/case.html", _case_context(request, case))
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take one action of the case's open step. A broken rule re-shows the
+    page with the message on its field; nothing was changed."""
+    case = object_in_scope_or_404(request.user, Case.objects.select_related("unit", "person"), pk=pk)
+    task = case_open_task(case)
+    if task is None:
+        raise PermissionDenied(_("此案件没有待办步骤。"))
+    data = {k[len(DATA_PREFIX) :]: v for k, v in request.POST.items() if k.startswith(DATA_PREFIX)}
+    try:
+        task_complete(
+            task=task,
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+            data=data,
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from error
+    except CaseworkError as error:
+        context = _case_context(request, case)
+        context.update(error=error, posted_action=request.POST.get("action", ""), posted=request.POST)
+        return render(request, "cases/case.html", context, status=400)
+    messages.success(request, _("已办理。"))
+    return redirect("cases:case", pk=case.pk)

@@ -1,0 +1,103 @@
+"""The inbox and the case page: scoped, actions from the table, errors on their field."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from casework.hardship.choices import State
+from casework.hardship.models import HardshipCase
+from casework.ledger.models import LedgerEntry
+from casework.people.models import Person
+from casework.people.synthetic import SyntheticPeople
+from tests.hardship.test_flow import submit
+
+
+def snapshot(case):
+    case.refresh_from_db()
+    return case.state, LedgerEntry.objects.count()
+
+
+def test_the_inbox_shows_the_steps_my_role_takes_in_my_scope(client, world, staff, user_with):
+    case = submit(world, staff)
+    client.force_login(staff["caseworker"])
+    html = client.get("/cases/inbox/").content.decode()
+    assert f'href="/cases/{case.pk}/"' in html and "待入户调查" in html
+    # The approver of the same street has nothing to do yet; a neighbour sees nothing.
+    for other in (staff["street_approver"], user_with("street_caseworker", world.units["S2"])):
+        client.force_login(other)
+        assert f'href="/cases/{case.pk}/"' not in client.get("/cases/inbox/").content.decode()
+
+
+def test_the_inbox_takes_the_same_queries_for_one_case_and_for_five(client, world, staff):
+    submit(world, staff)
+    client.force_login(staff["caseworker"])
+    with CaptureQueriesContext(connection) as one:
+        client.get("/cases/inbox/")
+    people = SyntheticPeople(11)
+    for _index in range(4):
+        p = people.person(today=timezone.localdate())
+        worker = Person.objects.create(
+            name=p.name, id_number=p.id_number, gender="male", birth_date=p.birth_date, employer=world.units["E1"]
+        )
+        submit(world, staff, worker=worker)
+    with CaptureQueriesContext(connection) as five:
+        html = client.get("/cases/inbox/").content.decode()
+    assert html.count('href="/cases/') == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_a_case_outside_scope_is_absent(client, world, staff, user_with):
+    case = submit(world, staff)
+    client.force_login(user_with("street_caseworker", world.units["S2"]))
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    assert client.post(f"/cases/{case.pk}/act/", {"action": "record_home_visit"}).status_code == 404
+    assert client.get("/cases/999999/").status_code == 404
+
+
+def test_a_step_taken_from_the_page(client, world, staff):
+    case = submit(world, staff)
+    client.force_login(staff["caseworker"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'name="data.visited_on"' in page and 'value="record_home_visit"' in page
+    response = client.post(
+        f"/cases/{case.pk}/act/",
+        {"action": "record_home_visit", "data.visited_on": timezone.localdate().isoformat(), "data.report": "属实"},
+    )
+    assert response.status_code == 302
+    assert HardshipCase.objects.get(pk=case.pk).state == State.UNIT_EVALUATION
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ({"data.visited_on": "", "data.report": "属实"}, "入户调查日期：必填。"),
+        ({"data.visited_on": "2999-01-01", "data.report": "属实"}, "入户调查日期：不能晚于"),
+        ({"data.visited_on": "2026-01-01", "data.report": " "}, "入户调查报告：必填。"),
+    ],
+)
+def test_bad_input_names_the_field_and_changes_nothing(client, world, staff, posted, message):
+    case = submit(world, staff)
+    before = snapshot(case)
+    client.force_login(staff["caseworker"])
+    response = client.post(f"/cases/{case.pk}/act/", {"action": "record_home_visit", **posted})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert snapshot(case) == before
+
+
+def test_an_auditor_reads_the_case_and_its_trail_and_can_do_nothing(client, world, staff, user_with):
+    case = submit(world, staff)
+    auditor = user_with("auditor", world.units["D1"])
+    client.force_login(auditor)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "hardship.submitted" in page and 'name="action"' not in page
+    before = snapshot(case)
+    response = client.post(
+        f"/cases/{case.pk}/act/",
+        {"action": "record_home_visit", "data.visited_on": "2026-01-01", "data.report": "x"},
+    )
+    assert response.status_code == 403
+    assert snapshot(case) == before
