@@ -55,6 +55,8 @@ ACTIONS: dict[str, Action] = {
         Action("case.decide", _("审批决定"), writes=True),
         Action("case.work", _("承办指派的案件"), writes=True),
         Action("payment.decide", _("审核和登记付款"), writes=True),
+        Action("budget.view", _("查看帮扶资金预算"), writes=False),
+        Action("budget.manage", _("设立预算和下拨经费"), writes=True),
         Action("legalaid.assign", _("指派律师"), writes=True),
         Action("honours.vote", _("评审投票"), writes=True),
     )
@@ -113,7 +115,7 @@ ROLES: dict[str, Role] = {
             MIDDLE,
             reach=Reach.SUBTREE,
             decides=False,
-            actions=READ_TREE | {"person.manage", "person.reveal", "case.file", "case.prepare"},
+            actions=READ_TREE | {"person.manage", "person.reveal", "case.file", "case.prepare", "budget.view"},
         ),
         Role(
             STREET_APPROVER,
@@ -149,7 +151,7 @@ ROLES: dict[str, Role] = {
             UPPER + MIDDLE,
             reach=Reach.SUBTREE,
             decides=True,
-            actions=READ_TREE | {"payment.decide"},
+            actions=READ_TREE | {"payment.decide", "budget.view", "budget.manage"},
         ),
         Role(
             LEGAL_OFFICER,
@@ -187,7 +189,7 @@ ROLES: dict[str, Role] = {
             UPPER + MIDDLE,
             reach=Reach.SUBTREE,
             decides=False,
-            actions=READ_TREE | {"membership.view", "ledger.view"},
+            actions=READ_TREE | {"membership.view", "ledger.view", "budget.view"},
         ),
         Role(
             ADMINISTRATOR,

@@ -11,6 +11,7 @@ import pytest
 
 from casework.accounts.models import User
 from casework.district.models import DistrictSetting
+from casework.hardship.assistance import BudgetLine
 from casework.ledger.models import LedgerEntry
 from casework.ledger.services import ledger_append
 from casework.org.models import Membership, Unit, UnitKind
@@ -32,6 +33,7 @@ class World:
     entries: dict[str, LedgerEntry]
     memberships: dict[str, Membership]
     settings: dict[str, DistrictSetting]
+    budget_lines: dict[str, BudgetLine]
 
 
 @pytest.fixture
@@ -45,7 +47,7 @@ def world(db: None) -> World:
     e2 = make_unit("E2", "二厂工会", UnitKind.ENTERPRISE, s2)
     units = {u.code: u for u in (d1, d2, s1, s2, s3, e1, e2)}
     synthetic = SyntheticPeople(7)
-    people, entries, memberships, values = {}, {}, {}, {}
+    people, entries, memberships, values, lines = {}, {}, {}, {}, {}
     holder = User.objects.create_user(username="holder")
     for code, unit in units.items():
         p = synthetic.person(today=TODAY)
@@ -64,7 +66,8 @@ def world(db: None) -> World:
         values[code] = DistrictSetting.objects.create(
             district=unit, key="hardship.notice_working_days", value=5, effective_from=TODAY
         )
-    return World(units, people, entries, memberships, values)
+        lines[code] = BudgetLine.objects.create(unit=unit, year=TODAY.year, assistance_type="living", name="测试预算")
+    return World(units, people, entries, memberships, values, lines)
 
 
 @pytest.fixture
@@ -89,6 +92,8 @@ HARDSHIP_SETTINGS = {
     "hardship.notice_working_days": "5",
     "hardship.home_visit_working_days": "5",
     "hardship.exit_months_above_standard": "6",
+    "hardship.ceiling.living": "3000",
+    "hardship.ceiling.medical": "5000",
 }
 
 

@@ -180,3 +180,9 @@ class AnnualReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.year}"
+
+
+# Assistance and its funds live in their own module; Django finds models here.
+from casework.hardship.assistance import Allocation, AssistancePayment, BudgetLine  # noqa: E402
+
+__all__ = ["Allocation", "AssistancePayment", "BudgetLine"]

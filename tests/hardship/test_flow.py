@@ -46,8 +46,8 @@ def step(case, action, by, reason="", **data):
     return task_complete(task=open_task(case), action=action, by=by, reason=reason, data=data)
 
 
-def walk_to_street_review(world, staff):
-    case = submit(world, staff)
+def walk_to_street_review(world, staff, **overrides):
+    case = submit(world, staff, **overrides)
     today = timezone.localdate()
     step(case, "record_home_visit", staff["caseworker"], visited_on=today.isoformat(), report="家中确有困难")
     step(

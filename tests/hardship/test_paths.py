@@ -38,8 +38,8 @@ def to_notice(world, staff):
     return HardshipCase.objects.get(pk=case.pk)
 
 
-def filed(world, staff):
-    case = walk_to_street_review(world, staff)
+def filed(world, staff, **overrides):
+    case = walk_to_street_review(world, staff, **overrides)
     step(case, "approve", staff["street_approver"])
     step(case, "approve", staff["district_approver"], help_plan="生活救助")
     return HardshipCase.objects.get(pk=case.pk)

@@ -26,15 +26,15 @@ SUBTREE = {"own", "below"}
 # role: (level, positions its actions reach, actions — of those with an object type today)
 EXPECTED: dict[str, tuple[str, set[str], set[str]]] = {
     "enterprise_chair": ("enterprise", {"own"}, READ_TREE | {"person.manage"}),
-    "street_caseworker": ("street", SUBTREE, READ_TREE | {"person.manage", "person.reveal"}),
+    "street_caseworker": ("street", SUBTREE, READ_TREE | {"person.manage", "person.reveal", "budget.view"}),
     "street_approver": ("street", SUBTREE, READ_TREE | {"person.reveal", "grant.manage"}),
     "district_caseworker": ("district", SUBTREE, READ_TREE | {"person.manage", "person.reveal"}),
     "district_approver": ("district", SUBTREE, READ_TREE | {"person.reveal", "grant.manage"}),
-    "finance_officer": ("district", SUBTREE, READ_TREE),
+    "finance_officer": ("district", SUBTREE, READ_TREE | {"budget.view", "budget.manage"}),
     "legal_officer": ("district", SUBTREE, READ_TREE | {"person.manage", "person.reveal", "grant.manage"}),
     "lawyer": ("district", set(), {"person.view"}),  # only what is granted: see test_grants
     "honours_committee": ("district", set(), set()),
-    "auditor": ("district", SUBTREE, READ_TREE | {"membership.view", "ledger.view"}),
+    "auditor": ("district", SUBTREE, READ_TREE | {"membership.view", "ledger.view", "budget.view"}),
     "administrator": (
         "district",
         SUBTREE,
@@ -54,6 +54,8 @@ OBJECT_ACTIONS = [
     "grant.manage",
     "settings.view",
     "settings.manage",
+    "budget.view",
+    "budget.manage",
 ]
 
 
@@ -66,6 +68,7 @@ def the_object(world, action: str, code: str):
         "ledger": world.entries,
         "grant": world.people,
         "settings": world.settings,
+        "budget": world.budget_lines,
     }[noun][code]
 
 
