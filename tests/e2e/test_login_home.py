@@ -15,10 +15,10 @@ from playwright.sync_api import Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from casework.accounts.models import User
-from casework.org.models import Membership
-from permissions.roles import DISTRICT_APPROVER, STREET_CASEWORKER
+from casework.demo import DEMO_PASSWORD, seed_demo
+from casework.org.models import Membership, Unit
+from permissions.roles import DISTRICT_APPROVER
 from tests.services import require_chromium
-from tests.web.helpers import PASSWORD, make_unit
 
 pytestmark = pytest.mark.browser
 
@@ -34,11 +34,11 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def staff_user(transactional_db: None) -> User:
-    district = make_unit("D01", "滨江区总工会", "district")
-    street = make_unit("S01", "长河街道总工会", "street", district)
-    user = User.objects.create_user(username="li.ming", password=PASSWORD, display_name="李明")
-    Membership.objects.create(user=user, unit=street, role=STREET_CASEWORKER)
-    Membership.objects.create(user=user, unit=district, role=DISTRICT_APPROVER)
+    """A demo login, as the README lists it: the demo data comes from seed_demo."""
+    seed_demo()
+    user = User.objects.get(username="street1.caseworker")
+    # A second role, so the home page shows two panels.
+    Membership.objects.create(user=user, unit=Unit.objects.get(code="D01"), role=DISTRICT_APPROVER)
     return user
 
 
@@ -70,14 +70,14 @@ def test_login_then_switch_the_home_page_to_english(page: Page, live_server: Liv
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
     expect(page.locator("h1")).to_have_text("登录")
 
-    page.get_by_label("用户名").fill("li.ming")
-    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("用户名").fill("street1.caseworker")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.locator("h1")).to_have_text("工作台")
-    expect(page.locator(".who-name")).to_have_text("李明")
+    expect(page.locator(".who-name")).to_have_text("东湖街道 经办人")
     expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
     expect(page.get_by_role("heading", name="待我决定")).to_be_visible()
     if screenshot := os.environ.get("CASEWORK_SCREENSHOT"):
