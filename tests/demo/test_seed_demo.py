@@ -11,6 +11,9 @@ from django.test import Client, override_settings
 
 from casework.accounts.models import User
 from casework.demo import DEMO_PASSWORD, LOGINS, MEMBERS, seed_demo
+from casework.hardship.assistance import AssistancePayment
+from casework.hardship.choices import State
+from casework.hardship.models import HardshipCase
 from casework.ledger.models import LedgerEntry
 from casework.ledger.verify import ledger_verify
 from casework.org.models import Membership, Unit, UnitKind
@@ -78,9 +81,13 @@ def test_everything_is_in_the_ledger_and_the_chain_holds(seeded):
     assert entries.filter(action="person.registered").count() == MEMBERS
     assert entries.filter(action="household_member.added").count() == HouseholdMember.objects.count()
     assert entries.filter(action__startswith="membership.").count() == len(LOGINS)
-    # Everything but the district, the first login and its own role is the admin's act.
+    # Of the tree, logins and people, everything but the district, the first
+    # login and its own role is the admin's act.
     admin = User.objects.get(username="admin")
-    assert entries.exclude(actor_id=admin.pk).count() == 3
+    foundation = entries.filter(
+        action__in=["unit.created", "account.created", "person.registered", "household_member.added"]
+    ) | entries.filter(action__startswith="membership.")
+    assert foundation.exclude(actor_id=admin.pk).count() == 3
     assert ledger_verify().ok
 
 
@@ -128,3 +135,17 @@ def test_each_demo_login_signs_in_and_sees_its_role_on_home(seeded):
         assert home.status_code == 200, login.username
         assert str(roles.ROLES[login.role].label) in html, login.username
         assert Unit.objects.get(code=login.unit_code).name in html, login.username
+
+
+def test_hardship_cases_in_every_state_with_payments_and_a_real_trail(seeded):
+    states = set(HardshipCase.objects.values_list("state", flat=True))
+    assert states == {s.value for s in State}
+    filed = HardshipCase.objects.exclude(number="")
+    assert filed.count() >= 5 and all(c.number.startswith(f"困{TODAY.year}-") for c in filed)
+    assert AssistancePayment.objects.filter(state="approved").exists()
+    assert AssistancePayment.objects.filter(state="requested").exists()
+    # Each case's trail starts with its submission and ends in its state.
+    for case in HardshipCase.objects.all():
+        trail = LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(case.pk)).order_by("seq")
+        assert trail.first().action == "hardship.submitted"
+        assert trail.exclude(to_state="").last().to_state == case.state
