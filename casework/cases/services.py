@@ -14,7 +14,10 @@ from casework.cases.transitions import Table, Transition
 from casework.district.selectors import district_of
 from casework.errors import Conflict
 from casework.ledger.services import ledger_append
+from casework.org.models import PATH_SEGMENT_WIDTH, Membership
+from notifications.services import outbox_queue
 from permissions.access import acting_as
+from permissions.roles import ROLES, Reach
 
 C = TypeVar("C", bound=Case)
 
@@ -86,7 +89,7 @@ def case_step(
     before = fresh.state
     fresh.state = transition.target_state(fresh)
     fresh.save(update_fields=["state", "updated_at"])
-    ledger_append(
+    entry = ledger_append(
         action=f"{fresh.case_type}.{action}",
         subject=case_subject(fresh),
         subject_unit=fresh.unit,
@@ -98,4 +101,35 @@ def case_step(
         evidence=evidence or [],
         **acting,
     )
+    outbox_queue(
+        event=f"{fresh.case_type}.{action}",
+        subject=case_subject(fresh),
+        recipients=[u for u in (*next_actors(fresh, table), *filer(fresh)) if by is None or u.pk != by.pk],
+        payload={"number": fresh.number, "from_state": before, "to_state": fresh.state, "ledger_seq": entry.seq},
+    )
     return fresh, transition
+
+
+def filer(case: Case) -> list[User]:
+    return [case.filed_by] if case.filed_by is not None else []
+
+
+def next_actors(case: Case, table: Table) -> list[User]:
+    """Who may take a step from the case's state now, by role and reach:
+    the members holding one of those roles at the case's unit or, for roles
+    that reach down, at a unit above it. One query."""
+    wanted = {t.permission: t.roles for t in table.from_state(case.state) if t.notifies}
+    roles = {
+        code
+        for permission, only in wanted.items()
+        for code, role in ROLES.items()
+        if permission in role.actions and (not only or code in only) and role.reach is not Reach.GRANTED
+    }
+    if not roles:
+        return []
+    segment = PATH_SEGMENT_WIDTH + 1
+    ancestors = [case.unit_path[: 1 + segment * i] for i in range(1, (len(case.unit_path) - 1) // segment + 1)]
+    memberships = (
+        Membership.objects.current().filter(role__in=roles, unit__path__in=ancestors).select_related("user", "unit")
+    )
+    return [m.user for m in memberships if m.unit.path == case.unit_path or ROLES[m.role].reach is Reach.SUBTREE]

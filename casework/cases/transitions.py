@@ -40,6 +40,9 @@ class Transition:
     label: Promise | str
     roles: frozenset[str] = frozenset()  # which roles with ``permission`` take this step; empty: any
     needs_reason: bool = False
+    # Whether its takers are told when a case reaches its state: the expected
+    # next step, not an option always open (a withdrawal).
+    notifies: bool = True
     rules: tuple[Rule, ...] = ()
     data_schema: dict[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
 

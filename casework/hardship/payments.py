@@ -28,8 +28,10 @@ from casework.hardship.choices import State
 from casework.hardship.models import HardshipCase
 from casework.hardship.transitions import STREET_STAFF
 from casework.ledger.services import ledger_append
-from casework.org.models import Unit
+from casework.org.models import Membership, Unit
+from notifications.services import outbox_queue
 from permissions.access import acting_as
+from permissions.roles import FINANCE_OFFICER
 
 PAYABLE_STATES = (State.FILED, State.ANNUAL_REVIEW)
 
@@ -193,7 +195,21 @@ def payment_request(
             payload={"payment": payment.pk, "assistance_type": assistance_type, "amount": amount, "line": line.pk},
             **acting,
         )
+        outbox_queue(
+            event="hardship.payment_requested",
+            subject=case_subject(case),
+            recipients=payment_deciders(line),
+            payload={"payment": payment.pk, "amount": amount},
+        )
     return payment
+
+
+def payment_deciders(line: BudgetLine) -> list[User]:
+    """The finance officers who may decide payments from ``line``: at its
+    unit or above (their role reaches down)."""
+    paths = [a.path for a in line.unit.ancestors()]
+    memberships = Membership.objects.current().filter(role=FINANCE_OFFICER, unit__path__in=paths)
+    return [m.user for m in memberships.select_related("user")]
 
 
 def payment_decide(
@@ -226,5 +242,11 @@ def payment_decide(
             reason=reason,
             payload={"payment": fresh.pk, "amount": fresh.amount, "paid_on": fresh.paid_on},
             **acting,
+        )
+        outbox_queue(
+            event="hardship.payment_approved" if approve else "hardship.payment_refused",
+            subject=case_subject(case),
+            recipients=[fresh.requested_by],
+            payload={"payment": fresh.pk, "amount": fresh.amount},
         )
     return fresh

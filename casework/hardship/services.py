@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from casework.accounts.models import User
 from casework.cases import data as d
-from casework.cases.services import case_lock, case_number_issue, case_step, case_subject
+from casework.cases.services import case_lock, case_number_issue, case_step, case_subject, next_actors
 from casework.cases.tasks import register_decider
 from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
@@ -37,6 +37,7 @@ from casework.hardship.transitions import TABLE, UNIT_RECORDERS
 from casework.ledger.services import ledger_append
 from casework.people.models import Person
 from casework.people.rules import household_member_clean
+from notifications.services import outbox_queue
 from permissions.access import acting_as
 
 RECORD_SERIES = "困"
@@ -262,6 +263,12 @@ def hardship_case_submit(
                 "expenses_total": application.test.expenses_total,
             },
             **acting,
+        )
+        outbox_queue(
+            event="hardship.submitted",
+            subject=case_subject(case),
+            recipients=next_actors(case, TABLE),
+            payload={"to_state": case.state},
         )
     return case
 

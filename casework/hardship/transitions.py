@@ -252,6 +252,7 @@ TABLE = Table(
                 _l("应职工本人要求撤回"),
                 roles=UNIT_RECORDERS,
                 needs_reason=True,
+                notifies=False,
             )
             for state in (
                 State.HOME_VISIT,

@@ -21,7 +21,7 @@ _CHAIN_LOCK_KEY = 0x4C454447  # "LEDG"
 SYSTEM_ACTOR = "system"
 
 
-def _json_safe(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """What the JSON column will give back, so the hash covers exactly that
     (Decimals and dates become strings, tuples lists)."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
@@ -86,10 +86,10 @@ def ledger_append(
             action=action,
             from_state=from_state,
             to_state=to_state,
-            payload=_json_safe(dict(payload or {})),
-            evidence=_json_safe([dict(item) for item in evidence]),
+            payload=json_safe(dict(payload or {})),
+            evidence=json_safe([dict(item) for item in evidence]),
             reason=reason,
-            personal=_json_safe(dict(personal or {})),
+            personal=json_safe(dict(personal or {})),
             personal_salt=salt,
             prev_hash=prev_hash,
         )

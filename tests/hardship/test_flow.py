@@ -15,6 +15,7 @@ from casework.hardship.models import HardshipCase
 from casework.hardship.services import hardship_case_submit
 from casework.ledger.models import LedgerEntry
 from casework.org.models import Membership
+from notifications.models import OutboxMessage
 from tests.hardship.conftest import deep_incomes, open_task, past_notice
 
 
@@ -135,3 +136,34 @@ def test_reject_and_withdraw_end_the_flow(world, staff):
     case.refresh_from_db()
     assert case.state == State.REJECTED and case.closed_at is not None
     assert case.status == "DONE"
+
+
+def recipients(case, event):
+    return set(
+        OutboxMessage.objects.filter(subject_id=str(case.pk), event=event).values_list("recipient__username", flat=True)
+    )
+
+
+def test_the_next_people_to_act_and_the_filer_are_notified(world, staff, user_with):
+    neighbour = user_with("street_caseworker", world.units["S2"])
+    case = submit(world, staff)
+    assert recipients(case, "hardship.submitted") == {staff["caseworker"].username}
+    step(case, "record_home_visit", staff["caseworker"], visited_on=timezone.localdate().isoformat(), report="属实")
+    # The unit records the evaluation (its chair, or the street for it); the
+    # filer hears of the step; who took it is not told.
+    told = recipients(case, "hardship.record_home_visit")
+    assert staff["chair"].username in told and staff["caseworker"].username not in told
+    assert neighbour.username not in {m.recipient.username for m in OutboxMessage.objects.all()}
+    message = OutboxMessage.objects.filter(event="hardship.record_home_visit").first()
+    assert message is not None and message.payload["to_state"] == State.UNIT_EVALUATION
+    assert message.payload["ledger_seq"] == LedgerEntry.objects.latest("seq").seq
+
+
+def test_a_refused_step_notifies_nobody(world, staff):
+    case = walk_to_street_review(world, staff)
+    before = OutboxMessage.objects.count()
+    with pytest.raises(NotAllowed):
+        step(case, "approve", staff["district_approver"])
+    with pytest.raises(RuleViolation):
+        step(case, "reject", staff["street_approver"], reason="")
+    assert OutboxMessage.objects.count() == before

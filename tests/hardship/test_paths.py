@@ -13,13 +13,14 @@ from casework.hardship.choices import ExitReason, State
 from casework.hardship.models import AnnualReview, HardshipCase
 from casework.hardship.services import hardship_objection_record, hardship_objection_resolve
 from casework.ledger.models import LedgerEntry
+from notifications.models import OutboxMessage
 from tests.hardship.conftest import open_task, past_notice
 from tests.hardship.test_flow import step, submit, trail, walk_to_street_review
 
 
 def state_of(case):
     case = HardshipCase.objects.get(pk=case.pk)
-    return case.state, LedgerEntry.objects.count(), HardshipCase.objects.count()
+    return case.state, LedgerEntry.objects.count(), HardshipCase.objects.count(), OutboxMessage.objects.count()
 
 
 def to_notice(world, staff):
@@ -98,11 +99,11 @@ def test_each_exit_reason_goes_through_notice_and_district_approval_to_the_archi
 
 def test_second_active_record_for_the_same_id_number(world, staff):
     submit(world, staff)
-    before = (LedgerEntry.objects.count(), HardshipCase.objects.count())
+    before = (LedgerEntry.objects.count(), HardshipCase.objects.count(), OutboxMessage.objects.count())
     with pytest.raises(RuleViolation) as error:
         submit(world, staff)
     assert (error.value.code, error.value.field) == ("hardship.active_record_exists", "worker")
-    assert (LedgerEntry.objects.count(), HardshipCase.objects.count()) == before
+    assert (LedgerEntry.objects.count(), HardshipCase.objects.count(), OutboxMessage.objects.count()) == before
 
 
 @pytest.mark.parametrize(
@@ -124,13 +125,13 @@ def test_second_active_record_for_the_same_id_number(world, staff):
     ],
 )
 def test_a_bad_application_changes_nothing(world, staff, overrides, code, field):
-    before = (LedgerEntry.objects.count(), HardshipCase.objects.count())
+    before = (LedgerEntry.objects.count(), HardshipCase.objects.count(), OutboxMessage.objects.count())
     with pytest.raises(RuleViolation) as error:
         submit(world, staff, **overrides)
     assert error.value.field == field
     if code:
         assert error.value.code == code
-    assert (LedgerEntry.objects.count(), HardshipCase.objects.count()) == before
+    assert (LedgerEntry.objects.count(), HardshipCase.objects.count(), OutboxMessage.objects.count()) == before
 
 
 def test_a_notice_shorter_than_the_setting_is_refused(world, staff):

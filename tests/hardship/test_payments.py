@@ -12,6 +12,7 @@ from casework.ledger.models import LedgerEntry
 from casework.org.models import Membership
 from casework.people.models import Person
 from casework.people.synthetic import SyntheticPeople
+from notifications.models import OutboxMessage
 from tests.hardship.test_flow import walk_to_street_review
 from tests.hardship.test_paths import filed
 
@@ -34,6 +35,7 @@ def state():
     return (
         list(AssistancePayment.objects.order_by("pk").values_list("pk", "state", "amount")),
         LedgerEntry.objects.count(),
+        OutboxMessage.objects.count(),
     )
 
 
