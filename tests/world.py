@@ -16,6 +16,7 @@ from casework.ledger.models import LedgerEntry
 from casework.ledger.services import ledger_append
 from casework.org.models import Membership, Unit, UnitKind
 from casework.people.models import Person
+from casework.people.services import person_register
 from casework.people.synthetic import SyntheticPeople
 from tests.web.helpers import make_unit
 
@@ -51,14 +52,8 @@ def world(db: None) -> World:
     holder = User.objects.create_user(username="holder")
     for code, unit in units.items():
         p = synthetic.person(today=TODAY)
-        people[code] = Person.objects.create(
-            name=p.name,
-            id_number=p.id_number,
-            gender="male",
-            birth_date=p.birth_date,
-            mobile=p.mobile,
-            employer=unit,
-            is_member=True,
+        people[code] = person_register(
+            by=None, name=p.name, id_number=p.id_number, mobile=p.mobile, employer=unit, is_member=True
         )
         entries[code] = ledger_append(action="test.event", subject=unit, subject_unit=unit)
         memberships[code] = Membership.objects.create(user=holder, unit=unit, role="enterprise_chair")

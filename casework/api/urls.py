@@ -1,7 +1,27 @@
-"""The REST API: /api/v1/…, /api/schema/, /api/docs/."""
+"""The REST API: /api/v1/…, the OpenAPI document at /api/schema/, docs at /api/docs/."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from casework.api import views
+
+v1: list[URLPattern | URLResolver] = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("units/", views.UnitList.as_view(), name="units"),
+    path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit"),
+    path("people/", views.PersonList.as_view(), name="people"),
+    path("people/<int:pk>/", views.PersonDetail.as_view(), name="person"),
+    path("people/<int:pk>/reveal/", views.PersonReveal.as_view(), name="person-reveal"),
+    path("memberships/", views.MembershipList.as_view(), name="memberships"),
+    path("memberships/<int:pk>/end/", views.MembershipEnd.as_view(), name="membership-end"),
+]
+
+app_name = "api"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("v1/", include((v1, "v1"))),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

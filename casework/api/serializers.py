@@ -1,0 +1,128 @@
+"""What the API shows. Personal numbers are masked here, always; the reveal
+endpoint is the only way to the full values, and it is logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from casework.accounts.models import User
+from casework.org.models import Membership, Unit
+from casework.people.idnumber import mask_id_number, mask_phone
+from casework.people.models import Person
+from permissions.roles import ROLES
+
+
+class TokenRequest(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenResponse(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class MembershipBrief(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField(source="unit.name")
+    unit_code = serializers.CharField(source="unit.code")
+    role = serializers.CharField()
+    role_label = serializers.SerializerMethodField()
+
+    def get_role_label(self, membership: Membership) -> str:
+        return str(ROLES[membership.role].label)
+
+
+class Me(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    memberships = MembershipBrief(many=True)
+    actions = serializers.ListField(child=serializers.CharField())
+
+
+class UnitOut(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind", "parent", "path", "depth", "closed_on"]
+
+
+class PersonOut(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField()
+    mobile = serializers.SerializerMethodField()
+    birth_year = serializers.SerializerMethodField()
+    employer_name = serializers.CharField(source="employer.name", default=None)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "birth_year",
+            "id_number",
+            "mobile",
+            "employer",
+            "employer_name",
+            "is_member",
+            "is_migrant_worker",
+            "new_form_category",
+        ]
+
+    def get_id_number(self, person: Person) -> str:
+        return mask_id_number(person.id_number)
+
+    def get_mobile(self, person: Person) -> str:
+        return mask_phone(person.mobile)
+
+    def get_birth_year(self, person: Person) -> int:
+        return person.birth_date.year
+
+
+class RevealIn(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class RevealOut(serializers.Serializer):
+    id_number = serializers.CharField()
+    mobile = serializers.CharField()
+
+
+class MembershipOut(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    unit_name = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "username", "unit", "unit_name", "role", "valid_from", "valid_until"]
+
+
+class MembershipIn(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    unit = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=sorted(ROLES))
+    valid_from = serializers.DateTimeField(required=False, allow_null=True)
+    valid_until = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class MembershipEndIn(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+    at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+def actions_of(memberships: list[Membership]) -> list[str]:
+    found: set[str] = set()
+    for membership in memberships:
+        found |= ROLES[membership.role].actions
+    return sorted(found)
+
+
+def as_me(user: User, memberships: list[Membership]) -> dict[str, Any]:
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "display_name": user.display_name,
+        "memberships": memberships,
+        "actions": actions_of(memberships),
+    }
