@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from casework.api import views
+from casework.api import cases, views
 
 v1: list[URLPattern | URLResolver] = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -17,6 +17,13 @@ v1: list[URLPattern | URLResolver] = [
     path("people/<int:pk>/reveal/", views.PersonReveal.as_view(), name="person-reveal"),
     path("memberships/", views.MembershipList.as_view(), name="memberships"),
     path("memberships/<int:pk>/end/", views.MembershipEnd.as_view(), name="membership-end"),
+    path("tasks/", cases.TaskList.as_view(), name="tasks"),
+    path("tasks/<int:pk>/", cases.TaskDetail.as_view(), name="task"),
+    path("tasks/<int:pk>/claim/", cases.TaskClaim.as_view(), name="task-claim"),
+    path("tasks/<int:pk>/complete/", cases.TaskComplete.as_view(), name="task-complete"),
+    path("hardship/cases/", cases.HardshipCaseList.as_view(), name="hardship-cases"),
+    path("hardship/cases/<int:pk>/", cases.HardshipCaseDetail.as_view(), name="hardship-case"),
+    path("cases/<str:case_type>/<int:pk>/trail/", cases.CaseTrail.as_view(), name="case-trail"),
 ]
 
 app_name = "api"

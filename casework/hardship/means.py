@@ -86,7 +86,7 @@ def means_test(
         income_total=income_total,
         expenses_total=expenses_total,
         members=members,
-        standard=standard,
+        standard=standard.quantize(FEN, rounding=ROUND_HALF_UP),
         relative_limit=(standard * relative_multiple).quantize(FEN, rounding=ROUND_HALF_UP),
         accident_limit=(income_total * accident_share).quantize(FEN, rounding=ROUND_HALF_UP),
     )
