@@ -14,3 +14,7 @@ urlpatterns = [
     path("api/", include("casework.api.urls")),
     path("cases/", include("casework.cases.urls")),
 ]
+
+handler403 = "casework.web.errors.forbidden"
+handler404 = "casework.web.errors.not_found"
+handler500 = "casework.web.errors.server_error"

@@ -14,10 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 
+from casework.api.views import choice_param, whole_param
 from casework.cases.models import Case
 from casework.cases.selectors import TABLES, case_trail, inbox, state_label
 from casework.cases.tasks import OPEN, task_claim, task_complete
-from casework.hardship.choices import State
+from casework.hardship.choices import Category, State
 from casework.hardship.models import HardshipCase
 from casework.hardship.services import hardship_case_submit
 from casework.org.models import Unit
@@ -169,10 +170,10 @@ class HardshipCaseOut(CaseBrief):
     cause = serializers.CharField()
     person = serializers.IntegerField(source="person_id")
     household_size = serializers.IntegerField()
-    per_capita_monthly = serializers.DecimalField(max_digits=12, decimal_places=2)
-    standard_applied = serializers.DecimalField(max_digits=12, decimal_places=2)
-    filed_on = serializers.DateField()
-    next_review_due = serializers.DateField()
+    per_capita_monthly = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    standard_applied = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    filed_on = serializers.DateField(allow_null=True)
+    next_review_due = serializers.DateField(allow_null=True)
     tasks = serializers.SerializerMethodField()
 
     @extend_schema_field(TaskOut(many=True))
@@ -185,7 +186,7 @@ class HardshipCaseOut(CaseBrief):
     parameters=[
         OpenApiParameter("state", str, enum=[s.value for s in State]),
         OpenApiParameter("unit", int, description="cases of this unit and the units under it"),
-        OpenApiParameter("category", str, enum=["deep", "relative", "accident"]),
+        OpenApiParameter("category", str, enum=Category.values),
     ]
 )
 class HardshipCaseList(generics.ListCreateAPIView):
@@ -193,14 +194,15 @@ class HardshipCaseList(generics.ListCreateAPIView):
 
     def get_queryset(self) -> QuerySet[HardshipCase]:
         cases = scope(self.request.user, HardshipCase.objects.order_by("-opened_at", "-pk"))
-        params = self.request.query_params
-        if params.get("state"):
-            cases = cases.filter(state=params["state"])
-        if params.get("category"):
-            cases = cases.filter(category=params["category"])
-        unit = params.get("unit", "")
-        if unit.isdigit():
-            path = Unit.objects.filter(pk=int(unit)).values_list("path", flat=True).first()
+        state = choice_param(self.request, "state", State.values)
+        if state:
+            cases = cases.filter(state=state)
+        category = choice_param(self.request, "category", Category.values)
+        if category:
+            cases = cases.filter(category=category)
+        unit = whole_param(self.request, "unit")
+        if unit is not None:
+            path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
             cases = cases.filter(unit_path__startswith=path) if path else cases.none()
         return cases.select_related("unit")
 

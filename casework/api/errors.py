@@ -36,6 +36,27 @@ def body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[
     return {"error": code, "message": message, "fields": fields or {}}
 
 
+def flat_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF nests errors of lists and objects; the error body names each field
+    flat, the way a form would: ``household[0].id_number``."""
+    if isinstance(detail, dict):
+        items = detail.items()
+    elif isinstance(detail, list) and detail and all(isinstance(x, str) for x in detail):
+        return {prefix or "non_field_errors": [str(x) for x in detail]}
+    elif isinstance(detail, list):
+        items = ((f"[{i}]", x) for i, x in enumerate(detail))  # type: ignore[assignment]
+    else:
+        return {prefix or "non_field_errors": [str(detail)]}
+    flat: dict[str, list[str]] = {}
+    for key, value in items:
+        key = str(key)
+        if key.isdigit():
+            key = f"[{key}]"
+        name = f"{prefix}{key}" if key.startswith("[") or not prefix else f"{prefix}.{key}"
+        flat.update(flat_fields(value, name))
+    return flat
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, CaseworkError):
         fields = {exc.field: [str(exc.message)]} if exc.field else {}
@@ -50,7 +71,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     code = next((name for kind, name in KINDS if isinstance(exc, kind)), "error")
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = body(code, _("请求数据有误，请按字段提示改正。"), detail)
+        response.data = body(code, _("请求数据有误，请按字段提示改正。"), flat_fields(detail))
     elif isinstance(exc, exceptions.NotFound):
         response.data = body(code, _("未找到。"))
     else:

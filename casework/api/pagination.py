@@ -1,11 +1,37 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 
 class Pages(PageNumberPagination):
-    """``count``, ``next``, ``previous``, ``results``; ``?page_size=`` up to 200."""
+    """``count``, ``next``, ``previous``, ``results``; ``?page_size=`` 1 to 200.
+    A page size that is not such a number is an error, not silently ignored."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        for name in (self.page_query_param, self.page_size_query_param):
+            if len(request.query_params.getlist(name)) > 1:
+                raise ValidationError({name: [_("%(name)s：只能给出一次。") % {"name": name}]})
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise ValidationError(
+                {"page_size": [_("每页条数：应为1到%(max)d之间的整数。") % {"max": self.max_page_size}]}
+            )
+        return super().get_page_size(request) or self.page_size
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"].update({"minimum": 1})
+        return parameters

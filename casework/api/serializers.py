@@ -14,6 +14,19 @@ from casework.people.models import Person
 from permissions.roles import ROLES
 
 
+class Reason(serializers.RegexField):
+    """A reason: text with at least one visible character. A number or any
+    other JSON type is refused, not turned into text."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(r"\S", max_length=500, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 class TokenRequest(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
@@ -81,7 +94,7 @@ class PersonOut(serializers.ModelSerializer):
 
 
 class RevealIn(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True)
+    reason = Reason(help_text="why the full numbers are needed")
 
 
 class RevealOut(serializers.Serializer):
@@ -107,7 +120,7 @@ class MembershipIn(serializers.Serializer):
 
 
 class MembershipEndIn(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True)
+    reason = Reason()
     at = serializers.DateTimeField(required=False, allow_null=True)
 
 

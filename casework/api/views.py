@@ -3,6 +3,7 @@ Every list starts from ``scope``; every detail from ``object_in_scope_or_404``."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -25,6 +26,31 @@ from casework.people.models import Person
 from casework.people.selectors import person_search
 from casework.people.services import person_reveal
 from permissions.access import acting_as, object_in_scope_or_404, scope
+
+
+def whole_param(request: Request, name: str) -> int | None:
+    """An optional integer query parameter; anything else is a 400 naming it."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise RuleViolation(_("%(name)s：应为整数。") % {"name": name}, code="invalid", field=name)
+    return int(raw)
+
+
+def choice_param(request: Request, name: str, choices: Iterable[str]) -> str | None:
+    """An optional query parameter from a fixed list; anything else is a 400."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    allowed = list(choices)
+    if raw not in allowed:
+        raise RuleViolation(
+            _("%(name)s：只能是%(choices)s之一。") % {"name": name, "choices": "、".join(allowed)},
+            code="invalid",
+            field=name,
+        )
+    return raw
 
 
 class TokenView(APIView):
@@ -65,9 +91,9 @@ class UnitList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Unit]:
         units = scope(self.request.user, Unit.objects.order_by("path"))
-        parent = self.request.query_params.get("parent", "")
-        if parent.isdigit():
-            units = units.filter(parent_id=int(parent))
+        parent = whole_param(self.request, "parent")
+        if parent is not None:
+            units = units.filter(parent_id=parent)
         q = self.request.query_params.get("q", "").strip()
         if q:
             units = units.filter(code__icontains=q) | units.filter(name__icontains=q)
