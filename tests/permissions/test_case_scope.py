@@ -56,3 +56,21 @@ def test_a_model_not_placed_in_the_tree_cannot_be_scoped_by_accident(world, user
     # viewflow's bare Process is not a target: asking raises instead of returning everything.
     with pytest.raises(LookupError):
         scope(user_with("auditor", world.units["D1"]), Process.objects.all())
+
+
+def test_viewflow_stock_lists_are_not_served():
+    """viewflow's own inbox, queue and process lists filter by flow
+    permissions, not by object: they are not mounted; the case inbox and
+    pages of casework.cases, scoped, take their place."""
+    from django.urls import get_resolver
+
+    def callbacks(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from callbacks(pattern.url_patterns)
+            else:
+                view = pattern.callback
+                yield getattr(view, "view_class", view)
+
+    served = [v for v in callbacks(get_resolver().url_patterns) if v.__module__.startswith("viewflow.")]
+    assert served == []
