@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from casework.web import views
+from casework.web import people_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("casework.api.urls")),
     path("cases/", include("casework.cases.urls")),
+    path("units/", people_views.unit_list, name="units"),
+    path("units/<int:pk>/", people_views.unit_detail, name="unit"),
+    path("people/", people_views.person_list, name="people"),
+    path("people/<int:pk>/", people_views.person_detail, name="person"),
+    path("people/<int:pk>/reveal/", people_views.person_reveal_page, name="person-reveal"),
 ]
 
 handler403 = "casework.web.errors.forbidden"
