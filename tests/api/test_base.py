@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from casework.hardship.models import HardshipCase
 from casework.ledger.models import LedgerEntry
 from casework.org.models import Membership, Unit
 from casework.people.models import Person
+from notifications.models import OutboxMessage
 
 PASSWORD = "api-test-pass-2026"
 
@@ -28,6 +30,8 @@ def state():
         LedgerEntry.objects.count(),
         list(Membership.objects.order_by("pk").values_list("pk", "valid_until")),
         Person.objects.count(),
+        HardshipCase.objects.count(),
+        OutboxMessage.objects.count(),
     )
 
 
@@ -167,7 +171,12 @@ def test_an_administrator_grants_and_ends_memberships(api, world, user_with, dja
     assert response.status_code == 400 and response.json()["fields"] == {"unit": ["单位：不存在。"]}
 
 
-def test_the_auditor_writes_nothing_anywhere(api, world, user_with, django_user_model):
+def test_the_auditor_writes_nothing_anywhere(api, world, staff, user_with, django_user_model):
+    from casework.cases.selectors import case_open_task
+    from tests.hardship.test_flow import submit
+
+    case = submit(world, staff)
+    task = case_open_task(case)
     auditor = user_with("auditor", world.units["D1"])
     other = django_user_model.objects.create_user(username="other")
     before = state()
@@ -176,6 +185,18 @@ def test_the_auditor_writes_nothing_anywhere(api, world, user_with, django_user_
         ("/api/v1/memberships/", {"user": other.pk, "unit": world.units["S1"].pk, "role": "street_caseworker"}),
         (f"/api/v1/memberships/{world.memberships['S1'].pk}/end/", {"reason": "x"}),
         (f"/api/v1/people/{world.people['E1'].pk}/reveal/", {"reason": "x"}),
+        (f"/api/v1/tasks/{task.pk}/claim/", {}),
+        (f"/api/v1/tasks/{task.pk}/complete/", {"action": "record_home_visit", "data": {}}),
+        (
+            "/api/v1/hardship/cases/",
+            {
+                "worker": world.people["E2"].pk,
+                "category": "deep",
+                "cause": "illness",
+                "statement": "x",
+                "consent": True,
+            },
+        ),
     ]
     for url, data in writes:
         response = api.post(url, data, format="json")
@@ -184,6 +205,7 @@ def test_the_auditor_writes_nothing_anywhere(api, world, user_with, django_user_
         assert api.post(url, {}, format="json").status_code == 405
         assert api.delete(url).status_code == 405
     assert state() == before
+    assert case_open_task(case).status == "NEW" and OutboxMessage.objects.filter(recipient=auditor).count() == 0
 
 
 def test_the_schema_and_the_docs_are_served_without_a_cdn(client, world, user_with):
