@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -16,14 +16,13 @@ from viewflow.workflow.models import Task
 
 from casework.api.views import choice_param, whole_param
 from casework.cases.models import Case
-from casework.cases.selectors import TABLES, case_trail, inbox, state_label
+from casework.cases.selectors import TABLES, case_trail, hardship_cases, inbox, state_label
 from casework.cases.tasks import OPEN, task_claim, task_complete
 from casework.hardship.choices import Category, State
 from casework.hardship.models import HardshipCase
 from casework.hardship.services import hardship_case_submit
-from casework.org.models import Unit
 from casework.people.models import Person
-from permissions.access import object_in_scope_or_404, scope
+from permissions.access import object_in_scope_or_404
 
 
 def _json(value: Any) -> Any:
@@ -154,6 +153,28 @@ class TaskComplete(APIView):
         return Response(CaseBrief(case).data)
 
 
+class TaskBrief(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    assignee = serializers.SerializerMethodField()
+    created = serializers.DateTimeField()
+
+    def get_name(self, task: Task) -> str:
+        return str(task.flow_task.name)
+
+    def get_assignee(self, task: Task) -> str | None:
+        return task.owner.get_username() if task.owner is not None else None
+
+
+def with_open_tasks(cases: QuerySet[HardshipCase]) -> QuerySet[HardshipCase]:
+    return cases.prefetch_related(
+        Prefetch(
+            "task_set", queryset=Task.objects.filter(status__in=OPEN).select_related("owner"), to_attr="open_tasks"
+        )
+    )
+
+
 class HardshipCaseIn(serializers.Serializer):
     worker = serializers.IntegerField()
     category = serializers.CharField()
@@ -176,10 +197,10 @@ class HardshipCaseOut(CaseBrief):
     next_review_due = serializers.DateField(allow_null=True)
     tasks = serializers.SerializerMethodField()
 
-    @extend_schema_field(TaskOut(many=True))
+    @extend_schema_field(TaskBrief(many=True))
     def get_tasks(self, case: HardshipCase) -> list[dict[str, Any]]:
-        tasks = Task.objects.filter(process_id=case.pk, status__in=OPEN).select_related("process__case", "owner")
-        return [dict(TaskOut(t).data) for t in tasks]
+        # Prefetched by the views (open_tasks), so a list costs no query per case.
+        return [dict(TaskBrief(t).data) for t in getattr(case, "open_tasks", [])]
 
 
 @extend_schema(
@@ -193,18 +214,14 @@ class HardshipCaseList(generics.ListCreateAPIView):
     serializer_class = HardshipCaseOut
 
     def get_queryset(self) -> QuerySet[HardshipCase]:
-        cases = scope(self.request.user, HardshipCase.objects.order_by("-opened_at", "-pk"))
-        state = choice_param(self.request, "state", State.values)
-        if state:
-            cases = cases.filter(state=state)
-        category = choice_param(self.request, "category", Category.values)
-        if category:
-            cases = cases.filter(category=category)
-        unit = whole_param(self.request, "unit")
-        if unit is not None:
-            path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
-            cases = cases.filter(unit_path__startswith=path) if path else cases.none()
-        return cases.select_related("unit")
+        return with_open_tasks(
+            hardship_cases(
+                self.request.user,  # type: ignore[arg-type]
+                state=choice_param(self.request, "state", State.values),
+                category=choice_param(self.request, "category", Category.values),
+                unit=whole_param(self.request, "unit"),
+            )
+        )
 
     @extend_schema(request=HardshipCaseIn, responses={201: HardshipCaseOut})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -215,6 +232,7 @@ class HardshipCaseList(generics.ListCreateAPIView):
             request.user, Person.objects.select_related("employer"), pk=values.pop("worker")
         )
         case = hardship_case_submit(worker=worker, by=request.user, **values)  # type: ignore[arg-type]
+        case = with_open_tasks(HardshipCase.objects.filter(pk=case.pk)).get()
         return Response(HardshipCaseOut(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -223,7 +241,7 @@ class HardshipCaseDetail(generics.RetrieveAPIView):
 
     def get_object(self) -> HardshipCase:
         return object_in_scope_or_404(
-            self.request.user, HardshipCase.objects.select_related("unit"), pk=self.kwargs["pk"]
+            self.request.user, with_open_tasks(HardshipCase.objects.select_related("unit")), pk=self.kwargs["pk"]
         )
 
 

@@ -72,3 +72,21 @@ def case_trail(case: Case) -> QuerySet[LedgerEntry]:
         .select_related("actor", "actor_unit")
         .order_by("seq")
     )
+
+
+def hardship_cases(
+    user: User, *, state: str | None = None, category: str | None = None, unit: int | None = None
+) -> QuerySet[Any]:
+    """Hardship cases in the user's scope, newest first, with what a list shows."""
+    from casework.hardship.models import HardshipCase
+    from casework.org.models import Unit
+
+    cases = scope(user, HardshipCase.objects.select_related("unit", "person").order_by("-opened_at", "-pk"))
+    if state:
+        cases = cases.filter(state=state)
+    if category:
+        cases = cases.filter(category=category)
+    if unit is not None:
+        path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
+        cases = cases.filter(unit_path__startswith=path) if path else cases.none()
+    return cases

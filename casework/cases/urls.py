@@ -7,6 +7,7 @@ from casework.cases import views
 app_name = "cases"
 urlpatterns = [
     path("inbox/", views.inbox_page, name="inbox"),
+    path("hardship/", views.hardship_list_page, name="hardship-list"),
     path("<int:pk>/", views.case_page, name="case"),
     path("<int:pk>/act/", views.case_act, name="act"),
 ]

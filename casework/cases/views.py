@@ -8,16 +8,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.cases.models import Case
-from casework.cases.selectors import TABLES, case_open_task, case_trail, inbox
+from casework.cases.selectors import TABLES, case_open_task, case_trail, hardship_cases, inbox
 from casework.cases.tasks import task_complete
 from casework.errors import CaseworkError, NotAllowed
-from permissions.access import object_in_scope_or_404
+from casework.hardship.choices import Category, State
+from casework.org.models import Unit
+from permissions.access import object_in_scope_or_404, scope
 
 DATA_PREFIX = "data."
 
@@ -68,3 +71,28 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "cases/case.html", context, status=400)
     messages.success(request, _("已办理。"))
     return redirect("cases:case", pk=case.pk)
+
+
+@login_required
+def hardship_list_page(request: HttpRequest) -> HttpResponse:
+    """Hardship cases in scope, filtered by state, unit (with the units
+    under it) and category; one query for the page whatever its size."""
+    filters = hardship_filters(request)
+    cases = hardship_cases(request.user, **filters)  # type: ignore[arg-type]
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    units = scope(request.user, Unit.objects.order_by("path"))
+    return render(
+        request,
+        "cases/hardship_list.html",
+        {"page": page, "filters": filters, "states": State.choices, "categories": Category.choices, "units": units},
+    )
+
+
+def hardship_filters(request: HttpRequest) -> dict[str, Any]:
+    get = request.GET
+    unit = get.get("unit", "")
+    return {
+        "state": get.get("state") if get.get("state") in State.values else None,
+        "category": get.get("category") if get.get("category") in Category.values else None,
+        "unit": int(unit) if unit.isdigit() else None,
+    }

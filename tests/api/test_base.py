@@ -177,6 +177,7 @@ def test_the_auditor_writes_nothing_anywhere(api, world, staff, user_with, djang
 
     case = submit(world, staff)
     task = case_open_task(case)
+    assert task is not None
     auditor = user_with("auditor", world.units["D1"])
     other = django_user_model.objects.create_user(username="other")
     before = state()
@@ -205,7 +206,8 @@ def test_the_auditor_writes_nothing_anywhere(api, world, staff, user_with, djang
         assert api.post(url, {}, format="json").status_code == 405
         assert api.delete(url).status_code == 405
     assert state() == before
-    assert case_open_task(case).status == "NEW" and OutboxMessage.objects.filter(recipient=auditor).count() == 0
+    task.refresh_from_db()
+    assert task.status == "NEW" and OutboxMessage.objects.filter(recipient=auditor).count() == 0
 
 
 def test_the_schema_and_the_docs_are_served_without_a_cdn(client, world, user_with):
