@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("casework.api.urls")),
     path("cases/", include("casework.cases.urls")),
+    path("hardship/", include("casework.hardship.urls")),
     path("units/", people_views.unit_list, name="units"),
     path("units/<int:pk>/", people_views.unit_detail, name="unit"),
     path("people/", people_views.person_list, name="people"),

@@ -23,6 +23,8 @@ from casework.org.models import Unit
 from permissions.access import object_in_scope_or_404, scope
 
 DATA_PREFIX = "data."
+# case_type -> (template, context function) drawn under the case's steps.
+PAGE_EXTRAS: dict[str, tuple[str, Any]] = {}
 
 
 @login_required
@@ -36,7 +38,11 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     task = case_open_task(case)
     table = TABLES.get(case.case_type)
     actions = table.available(leaf, request.user) if table is not None and task is not None else []  # type: ignore[arg-type]
-    return {"case": leaf, "task": task, "actions": actions, "trail": case_trail(case)}
+    context = {"case": leaf, "task": task, "actions": actions, "trail": case_trail(case)}
+    if case.case_type in PAGE_EXTRAS:
+        template, extra = PAGE_EXTRAS[case.case_type]
+        context.update(extra_template=template, **extra(request, leaf))
+    return context
 
 
 @login_required

@@ -15,3 +15,8 @@ class HardshipConfig(AppConfig):
         from casework.hardship.transitions import TABLE
 
         register_case_type("hardship", TABLE, State)
+
+        from casework.cases.views import PAGE_EXTRAS
+        from casework.hardship.views import case_page_payments
+
+        PAGE_EXTRAS["hardship"] = ("hardship/payments.html", case_page_payments)
