@@ -26,7 +26,9 @@ pytestmark = pytest.mark.browser
 def worker(transactional_db: None, seeded_calendar: None) -> Person:
     """A member of ent1.chair's union without a case (rows first: see test_login_home)."""
     seed_demo()
-    return Person.objects.filter(employer=Unit.objects.get(code="S01-E01"), cases__isnull=True).order_by("pk").first()
+    person = Person.objects.filter(employer=Unit.objects.get(code="S01-E01"), cases__isnull=True).order_by("pk").first()
+    assert person is not None
+    return person
 
 
 @pytest.fixture
