@@ -149,7 +149,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -186,8 +186,6 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG and not TESTING
 SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("BEHIND_TLS_PROXY") else None
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [
     # guardian's backend is replaced by permissions.backends.ObjectGrantBackend
     # (it honours grant expiry); guardian warns when its own is missing.
@@ -235,28 +233,40 @@ SPECTACULAR_SETTINGS = {
 # Sign-in lockout (django-axes): a username from one address is locked after
 # AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES; one person's typos do
 # not lock a shared office address for everyone. A success resets the count.
+# Tests keep axes on: its attempts live in the database (AxesDatabaseHandler,
+# no cache), so each test's rollback starts it clean.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "casework.web.errors.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "casework.web.errors.locked_out"  # 429, the page in the user's language
 AXES_VERBOSE = False
-# Behind a reverse proxy, name the header that carries the client's address.
-AXES_IPWARE_META_PRECEDENCE_ORDER = [h for h in env_list("AXES_CLIENT_IP_HEADERS", "") if h] + ["REMOTE_ADDR"]
+# The client's address: REMOTE_ADDR, unless told how many reverse proxies stand
+# in front (AXES_IPWARE_PROXY_COUNT) and which header they append to
+# (AXES_IPWARE_META_PRECEDENCE_ORDER, default HTTP_X_FORWARDED_FOR). django-ipware
+# is not installed, so casework.web.security.client_ip reads these itself.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", "HTTP_X_FORWARDED_FOR")
+AXES_CLIENT_IP_CALLABLE = "casework.web.security.client_ip"
 
-# Sessions: a working day at most, and gone after SESSION_IDLE_SECONDS idle.
+# Sessions: a working day at most from sign-in (SESSION_COOKIE_AGE), ended by
+# closing the browser, and ended after SESSION_IDLE_SECONDS without a request
+# (casework.web.middleware.SessionIdleTimeoutMiddleware enforces both).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it
+CSRF_FAILURE_VIEW = "casework.web.security.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp 4): our own files only, no inline code.
+# The one exception is the Swagger UI page (casework.web.security.swagger_ui_csp).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
