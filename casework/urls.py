@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/<int:pk>/reveal/", people_views.person_reveal_page, name="person-reveal"),
 ]
 
+handler400 = "casework.web.errors.suspicious_request"
 handler403 = "casework.web.errors.forbidden"
 handler404 = "casework.web.errors.not_found"
 handler500 = "casework.web.errors.server_error"

@@ -9,8 +9,9 @@ from rest_framework.request import Request
 
 
 class Pages(PageNumberPagination):
-    """``count``, ``next``, ``previous``, ``results``; ``?page_size=`` 1 to 200.
-    A page size that is not such a number is an error, not silently ignored."""
+    """``count``, ``next``, ``previous``, ``results``; ``?page=`` from 1 (past
+    the last page: 404), ``?page_size=`` 1 to 200. A value that is not such a
+    number (an empty one too) is a 400, not silently ignored."""
 
     page_size = 50
     page_size_query_param = "page_size"
@@ -20,8 +21,14 @@ class Pages(PageNumberPagination):
         for name in (self.page_query_param, self.page_size_query_param):
             if len(request.query_params.getlist(name)) > 1:
                 raise ValidationError({name: [_("%(name)s：只能给出一次。") % {"name": name}]})
+        page = request.query_params.get(self.page_query_param)
+        # Not int(): Python refuses to parse more than 4300 digits.
+        if page is not None and not (page.isascii() and page.isdigit() and page.strip("0")):
+            raise ValidationError({"page": [_("页码：应为正整数。")]})
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+        if raw is not None and not (
+            raw.isascii() and raw.isdigit() and len(raw) <= 4 and 1 <= int(raw) <= self.max_page_size
+        ):
             raise ValidationError(
                 {"page_size": [_("每页条数：应为1到%(max)d之间的整数。") % {"max": self.max_page_size}]}
             )

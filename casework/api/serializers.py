@@ -3,8 +3,9 @@ endpoint is the only way to the full values, and it is logged."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from casework.accounts.models import User
@@ -13,13 +14,18 @@ from casework.people.idnumber import mask_id_number, mask_phone
 from casework.people.models import Person
 from permissions.roles import ROLES
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
 
 class Reason(serializers.RegexField):
     """A reason: text with at least one visible character. A number or any
     other JSON type is refused, not turned into text."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(r"\S", max_length=500, **kwargs)
+        missing = _("理由：必填，请说明原因。")
+        messages: dict[str, str | StrPromise] = dict.fromkeys(("required", "null", "blank", "invalid"), missing)
+        super().__init__(r"\S", max_length=500, error_messages=messages, **kwargs)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -29,7 +35,8 @@ class Reason(serializers.RegexField):
 
 class TokenRequest(serializers.Serializer):
     username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})
+    # A password is checked as typed: spaces at either end are part of it.
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
 class TokenResponse(serializers.Serializer):

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from casework.api import cases, views
+from casework.web.security import swagger_ui_csp
 
 v1: list[URLPattern | URLResolver] = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -16,6 +17,7 @@ v1: list[URLPattern | URLResolver] = [
     path("people/<int:pk>/", views.PersonDetail.as_view(), name="person"),
     path("people/<int:pk>/reveal/", views.PersonReveal.as_view(), name="person-reveal"),
     path("memberships/", views.MembershipList.as_view(), name="memberships"),
+    path("memberships/<int:pk>/", views.MembershipDetail.as_view(), name="membership"),
     path("memberships/<int:pk>/end/", views.MembershipEnd.as_view(), name="membership-end"),
     path("tasks/", cases.TaskList.as_view(), name="tasks"),
     path("tasks/<int:pk>/", cases.TaskDetail.as_view(), name="task"),
@@ -30,6 +32,7 @@ app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", include((v1, "v1"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The split view loads its start-up script as a file: no inline script for the CSP to allow.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # The split view loads its start-up script as a file: no inline script for
+    # the CSP to allow; its one inline style block is allowed by hash.
+    path("docs/", swagger_ui_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
 ]

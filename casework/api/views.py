@@ -3,10 +3,12 @@ Every list starts from ``scope``; every detail from ``object_in_scope_or_404``."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -27,21 +29,29 @@ from casework.people.selectors import person_search
 from casework.people.services import person_reveal
 from permissions.access import acting_as, object_in_scope_or_404, scope
 
+INTEGER = re.compile(r"-?[0-9]+")
+# Beyond 64 bits no row has the id; int() itself refuses thousands of digits.
+LONGEST_ID = len(str(2**63))
+
 
 def whole_param(request: Request, name: str) -> int | None:
-    """An optional integer query parameter; anything else is a 400 naming it."""
+    """An optional id as a query parameter: any integer; anything else, an
+    empty value too, is a 400 naming it. ASCII digits only: ``"²".isdigit()``
+    is true, but ``int("²")`` fails. An id no row has (negative, zero,
+    beyond 64 bits) simply matches nothing."""
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
-    if not raw.isdigit():
+    if not INTEGER.fullmatch(raw):
         raise RuleViolation(_("%(name)s：应为整数。") % {"name": name}, code="invalid", field=name)
-    return int(raw)
+    return int(raw) if len(raw) <= LONGEST_ID else 0
 
 
 def choice_param(request: Request, name: str, choices: Iterable[str]) -> str | None:
-    """An optional query parameter from a fixed list; anything else is a 400."""
+    """An optional query parameter from a fixed list; anything else (an
+    empty value too: the schema's enum has no "") is a 400."""
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     allowed = list(choices)
     if raw not in allowed:
@@ -55,7 +65,8 @@ def choice_param(request: Request, name: str, choices: Iterable[str]) -> str | N
 
 class TokenView(APIView):
     """Exchange a username and password for a token (``Authorization: Token …``).
-    Failed attempts count towards the login lockout like the login page's."""
+    Attempts count towards the login lockout like the login page's: a failure
+    adds one, a success resets the count."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
@@ -64,11 +75,14 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         data = s.TokenRequest(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, **data.validated_data)
+        user = authenticate(request=request._request, **data.validated_data)
         if user is None or not user.is_active:
             raise RuleViolation(
                 _("用户名或密码不正确，或账号已停用。"), code="auth.invalid_credentials", field="password"
             )
+        # A token is a sign-in: the login page's signal resets the lockout
+        # count (django-axes) and stamps last_login, here too.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -164,6 +178,15 @@ class MembershipList(generics.ListCreateAPIView):
             acting_unit=acting["unit"],
         )
         return Response(s.MembershipOut(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MembershipDetail(generics.RetrieveAPIView):
+    serializer_class = s.MembershipOut
+
+    def get_object(self) -> Membership:
+        return object_in_scope_or_404(
+            self.request.user, Membership.objects.select_related("user", "unit"), pk=self.kwargs["pk"]
+        )
 
 
 class MembershipEnd(APIView):

@@ -48,6 +48,12 @@ def locked_out(
     return render(request, "registration/locked_out.html", {"message": message}, status=429)
 
 
+def suspicious_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (a request it refuses itself: too many fields, a
+    malformed body). The reason is not shown: it is logged by Django."""
+    return bad_request(request, _("请求无效，无法处理。"))
+
+
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     if _api(request):
         return JsonResponse(body("invalid", message), status=400)

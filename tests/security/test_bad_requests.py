@@ -30,3 +30,13 @@ def test_page_size_and_repeated_parameters_are_checked(signed_in):
     assert signed_in.get("/api/v1/units/?page_size=true").status_code == 400
     assert signed_in.get("/api/v1/units/?page=1&page=2").status_code == 400
     assert signed_in.get("/api/v1/units/?parent=x").json()["fields"] == {"parent": ["parent：应为整数。"]}
+
+
+def test_requests_django_refuses_itself_answer_json_under_api_and_a_page_elsewhere(signed_in, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    many = "&".join(f"f{i}=1" for i in range(5))
+    response = signed_in.get(f"/api/v1/units/?{many}")
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid"
+    page = signed_in.get(f"/units/?{many}")
+    assert page.status_code == 400 and "请求无效" in page.content.decode()

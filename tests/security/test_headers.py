@@ -68,26 +68,18 @@ def test_the_lockout_page_carries_the_policy(client, member):
     assert directives(response) == POLICY
 
 
-def test_the_swagger_ui_page_has_no_inline_script_and_at_most_the_style_exception(signed_in):
+def test_the_swagger_ui_page_has_no_inline_script_and_only_its_style_block_by_hash(signed_in):
     response = signed_in.get("/api/docs/")
-    scripts = re.findall(r"<script([^>]*)>", response.content.decode())
-    assert scripts and all("src=" in attributes for attributes in scripts)
-    # Strict until casework/api/urls.py wraps the view in swagger_ui_csp; then
-    # exactly one more source, the style block's hash, and nothing else.
-    assert directives(response) in (POLICY, {**POLICY, "style-src": ["'self'", swagger_ui_style_hash()]})
-
-
-def test_the_swagger_exception_allows_its_one_style_block_by_hash_and_nothing_else(signed_in, settings):
-    settings.ROOT_URLCONF = "tests.security.urls"
-    response = signed_in.get("/test-docs/")
     page = response.content.decode()
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert scripts and all("src=" in attributes for attributes in scripts)
     style = re.search(r"<style>(.*?)</style>", page, flags=re.S)
     assert style is not None
     expected = "'sha256-" + base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode() + "'"
     assert swagger_ui_style_hash() == expected
     assert directives(response) == {**POLICY, "style-src": ["'self'", expected]}
     # The start-up script it loads is a file from here, under the strict policy.
-    script = signed_in.get("/test-docs/?script=")
+    script = signed_in.get("/api/docs/?script=")
     assert script["Content-Type"].startswith("application/javascript")
     assert directives(script)["script-src"] == ["'self'"]
 
