@@ -60,3 +60,18 @@ class Conflict(CaseworkError):
 
     code = "conflict"
     http_status = 409
+
+
+class LineErrors(RuleViolation):
+    """Some lines of a list (a campaign's payments, an import) break a rule.
+    ``lines`` says which and why, each like a single error plus its ``line``
+    number (from 1); nothing of the list was kept."""
+
+    code = "invalid_lines"
+
+    def __init__(self, message: str | Promise, lines: list[dict[str, Any]], *, field: str = "lines") -> None:
+        super().__init__(message, field=field)
+        self.lines = lines
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "lines": self.lines}

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "casework.ledger",
     "casework.calendar",
     "casework.cases",
+    "casework.deadlines",
     "casework.district",
     "casework.hardship",
     "casework.web",
@@ -175,8 +176,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Case documents live under MEDIA_ROOT (docs/documents.md). MEDIA_URL is
+# never routed: files are served only by the scoped download view
+# (/cases/<case>/documents/<document>/), never by the web server.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# The largest document accepted (bytes): 10 MB unless the environment says.
+CASEWORK_UPLOAD_MAX_BYTES = int(os.environ.get("CASEWORK_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # Security: strict unless DEBUG (the demo on 127.0.0.1).
 SESSION_COOKIE_SECURE = not DEBUG and not TESTING

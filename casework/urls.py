@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from casework.deadlines import views as deadline_views
 from casework.web import people_views, views
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("casework.api.urls")),
     path("cases/", include("casework.cases.urls")),
+    path("cases/<int:pk>/clock/", deadline_views.case_clock, name="case-clock"),
     path("hardship/", include("casework.hardship.urls")),
     path("units/", people_views.unit_list, name="units"),
     path("units/<int:pk>/", people_views.unit_detail, name="unit"),

@@ -14,10 +14,14 @@ from typing import Any
 
 from viewflow.workflow import flow
 
+from casework.deadlines.services import deadline_start
+
 
 class CaseStep(flow.View):
     def __init__(self, view: Any, **kwargs: Any) -> None:
         super().__init__(view, **kwargs)
+        # Every new task of a case step gets the due date its table declares.
+        self._on_create = deadline_start
 
     def _actions(self, user: Any, task: Any) -> list[Any]:
         case = task.process.coerced

@@ -97,6 +97,8 @@ TARGETS: dict[str, Target] = {
         # A payment is seen and decided where its case is.
         Target("hardship.AssistancePayment", "case", "case__unit", path_field="case__unit_path"),
         Target("hardship.BudgetLine", "budget", "unit"),
+        # A campaign list is seen where the money comes from.
+        Target("hardship.PaymentBatch", "budget", "budget_line__unit"),
         # viewflow's tasks: those of cases only, placed where their case is.
         Target(
             "viewflow.Task",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from importlib import import_module
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -41,3 +43,10 @@ def seeded_calendar(transactional_db: None) -> None:
 
     if not CalendarYear.objects.exists():
         import_module("casework.calendar.migrations.0002_seed_chinese_calendar").seed(apps, None)
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """``MEDIA_ROOT`` (where case documents are stored) for this test only."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)

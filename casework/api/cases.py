@@ -4,9 +4,11 @@ end, reading each task's ``actions`` and the JSON Schema of their ``data``."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -14,10 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 
+from casework.api.serializers import Reason
 from casework.api.views import choice_param, whole_param
 from casework.cases.models import Case
 from casework.cases.selectors import TABLES, case_trail, hardship_cases, inbox, state_label
 from casework.cases.tasks import OPEN, task_claim, task_complete
+from casework.deadlines.selectors import task_deadline
+from casework.deadlines.services import deadline_pause, deadline_resume
 from casework.hardship.choices import Category, State
 from casework.hardship.models import HardshipCase
 from casework.hardship.services import hardship_case_submit
@@ -55,7 +60,35 @@ class ActionOut(serializers.Serializer):
     schema = serializers.JSONField()
 
 
-class TaskOut(serializers.Serializer):
+class TaskDue(serializers.Serializer):
+    """A task's due date and its marks; read with ``select_related("deadline")``."""
+
+    due = serializers.SerializerMethodField()
+    provisional = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    paused = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_due(self, task: Task) -> date | None:
+        """The last day of the step's period (ends at 24:00 Asia/Shanghai); null: no period."""
+        deadline = task_deadline(task)
+        return deadline.due if deadline is not None else None
+
+    def get_provisional(self, task: Task) -> bool:
+        """The due date falls in a year whose holidays are not yet published."""
+        deadline = task_deadline(task)
+        return deadline is not None and deadline.provisional
+
+    def get_overdue(self, task: Task) -> bool:
+        deadline = task_deadline(task)
+        return deadline is not None and task.status in OPEN and deadline.overdue_on()
+
+    def get_paused(self, task: Task) -> bool:
+        deadline = task_deadline(task)
+        return deadline is not None and deadline.paused
+
+
+class TaskOut(TaskDue):
     id = serializers.IntegerField(source="pk")
     name = serializers.SerializerMethodField()
     title = serializers.SerializerMethodField()
@@ -63,7 +96,6 @@ class TaskOut(serializers.Serializer):
     case = serializers.SerializerMethodField()
     assignee = serializers.SerializerMethodField()
     created = serializers.DateTimeField()
-    due = serializers.SerializerMethodField()
 
     def get_name(self, task: Task) -> str:
         return str(task.flow_task.name)
@@ -77,9 +109,6 @@ class TaskOut(serializers.Serializer):
 
     def get_assignee(self, task: Task) -> str | None:
         return task.owner.get_username() if task.owner is not None else None
-
-    def get_due(self, task: Task) -> str | None:
-        return None  # due dates arrive with the deadlines issue
 
 
 class TaskDetailOut(TaskOut):
@@ -110,7 +139,9 @@ class CompleteIn(serializers.Serializer):
 
 def _task(request: Request, pk: int) -> Task:
     return object_in_scope_or_404(
-        request.user, Task.objects.select_related("process__case", "owner").filter(process__case__isnull=False), pk=pk
+        request.user,
+        Task.objects.select_related("process__case", "owner", "deadline").filter(process__case__isnull=False),
+        pk=pk,
     )
 
 
@@ -153,7 +184,35 @@ class TaskComplete(APIView):
         return Response(CaseBrief(case).data)
 
 
-class TaskBrief(serializers.Serializer):
+class ClockIn(serializers.Serializer):
+    reason = Reason()
+
+
+class TaskClock(APIView):
+    """Pause or resume the task's clock (waiting for the applicant's
+    material); whoever may act on the task now, with a reason."""
+
+    change: Any = None  # deadline_pause or deadline_resume
+
+    @extend_schema(request=ClockIn, responses=TaskDetailOut)
+    def post(self, request: Request, pk: int) -> Response:
+        task = _task(request, pk)
+        body = ClockIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        type(self).change(task=task, by=request.user, reason=body.validated_data["reason"])
+        fresh = _task(request, pk)
+        return Response(TaskDetailOut(fresh, context={"request": request}).data)
+
+
+class TaskPause(TaskClock):
+    change = staticmethod(deadline_pause)
+
+
+class TaskResume(TaskClock):
+    change = staticmethod(deadline_resume)
+
+
+class TaskBrief(TaskDue):
     id = serializers.IntegerField(source="pk")
     name = serializers.SerializerMethodField()
     status = serializers.CharField()
@@ -170,7 +229,9 @@ class TaskBrief(serializers.Serializer):
 def with_open_tasks(cases: QuerySet[HardshipCase]) -> QuerySet[HardshipCase]:
     return cases.prefetch_related(
         Prefetch(
-            "task_set", queryset=Task.objects.filter(status__in=OPEN).select_related("owner"), to_attr="open_tasks"
+            "task_set",
+            queryset=Task.objects.filter(status__in=OPEN).select_related("owner", "deadline"),
+            to_attr="open_tasks",
         )
     )
 
@@ -208,6 +269,7 @@ class HardshipCaseOut(CaseBrief):
         OpenApiParameter("state", str, enum=[s.value for s in State]),
         OpenApiParameter("unit", int, description="cases of this unit and the units under it"),
         OpenApiParameter("category", str, enum=Category.values),
+        OpenApiParameter("overdue", str, enum=["true", "false"], description="only cases with an overdue open step"),
     ]
 )
 class HardshipCaseList(generics.ListCreateAPIView):
@@ -220,6 +282,7 @@ class HardshipCaseList(generics.ListCreateAPIView):
                 state=choice_param(self.request, "state", State.values),
                 category=choice_param(self.request, "category", Category.values),
                 unit=whole_param(self.request, "unit"),
+                overdue=choice_param(self.request, "overdue", ["true", "false"]) == "true",
             )
         )
 
@@ -266,7 +329,16 @@ class CaseTrail(generics.ListAPIView):
     serializer_class = TrailEntryOut
 
     def get_queryset(self) -> QuerySet[Any]:
-        case = object_in_scope_or_404(
-            self.request.user, Case.objects.filter(case_type=self.kwargs["case_type"]), pk=self.kwargs["pk"]
-        )
-        return case_trail(case)
+        return case_trail(case_in_scope(self.request, self.kwargs))
+
+
+# The largest id a row can have (64-bit): beyond it SQLite raises instead of finding nothing.
+LARGEST_ID = 2**63 - 1
+
+
+def case_in_scope(request: Request, kwargs: dict[str, Any]) -> Case:
+    """The case of ``cases/{case_type}/{id}/…`` URLs, or 404 (outside scope,
+    no such case, or an id no row can have)."""
+    if not 0 < kwargs["pk"] <= LARGEST_ID:
+        raise Http404
+    return object_in_scope_or_404(request.user, Case.objects.filter(case_type=kwargs["case_type"]), pk=kwargs["pk"])

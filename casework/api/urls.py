@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casework.api import cases, views
+from casework.api import cases, documents, views
 from casework.web.security import swagger_ui_csp
 
 v1: list[URLPattern | URLResolver] = [
@@ -23,9 +23,12 @@ v1: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/", cases.TaskDetail.as_view(), name="task"),
     path("tasks/<int:pk>/claim/", cases.TaskClaim.as_view(), name="task-claim"),
     path("tasks/<int:pk>/complete/", cases.TaskComplete.as_view(), name="task-complete"),
+    path("tasks/<int:pk>/pause/", cases.TaskPause.as_view(), name="task-pause"),
+    path("tasks/<int:pk>/resume/", cases.TaskResume.as_view(), name="task-resume"),
     path("hardship/cases/", cases.HardshipCaseList.as_view(), name="hardship-cases"),
     path("hardship/cases/<int:pk>/", cases.HardshipCaseDetail.as_view(), name="hardship-case"),
     path("cases/<str:case_type>/<int:pk>/trail/", cases.CaseTrail.as_view(), name="case-trail"),
+    path("cases/<str:case_type>/<int:pk>/documents/", documents.CaseDocuments.as_view(), name="case-documents"),
 ]
 
 app_name = "api"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from casework.accounts.models import User
 from casework.calendar.days import clear_cache
 from casework.calendar.models import CalendarYear, SpecialDay
+from casework.calendar.signals import calendar_year_entered
 from casework.errors import Conflict, RuleViolation
 from casework.ledger.services import ledger_append
 from casework.org.models import Unit
@@ -249,12 +250,11 @@ def calendar_year_enter(
                     "previous": previous,
                 },
             )
-            # Hook for the later issue "recompute open provisional due dates":
-            # queue its outbox message here, inside this transaction, for the
-            # tasks whose provisional due dates touch entry.year.
             transaction.on_commit(clear_cache)
             # Read-your-writes in this transaction (and in tests, where commit never comes).
             clear_cache()
+            # Open due dates computed without this year's data follow, in this transaction.
+            calendar_year_entered.send(sender=CalendarYear, year=entry.year, by=by, role=role, unit=unit)
     except IntegrityError as exc:
         raise Conflict(
             _("%(year)s年的日历刚被他人录入，请刷新后重试。") % {"year": entry.year},

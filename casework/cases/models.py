@@ -22,7 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
+from casework.cases.documents import CaseDocument
 from permissions.four_eyes import Parties
+
+__all__ = ["Case", "CaseDocument", "CaseNumberCounter", "CaseType"]
 
 
 class CaseType(models.TextChoices):

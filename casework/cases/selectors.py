@@ -9,9 +9,10 @@ from django.db.models import QuerySet, TextChoices
 from viewflow.workflow.models import Task
 
 from casework.accounts.models import User
-from casework.cases.models import Case
+from casework.cases.models import Case, CaseDocument
 from casework.cases.tasks import OPEN
 from casework.cases.transitions import Table
+from casework.deadlines.selectors import case_due, case_overdue, overdue_first
 from casework.ledger.models import LedgerEntry
 from casework.org.selectors import current_memberships
 from permissions.access import scope
@@ -46,18 +47,15 @@ def actionable_states(user: User) -> dict[str, set[str]]:
 
 def inbox(user: User) -> QuerySet[Task]:
     """Open tasks in the user's scope at a step one of their roles takes,
-    oldest first, with their cases: one query for the list."""
+    overdue first, then by due date, with their cases and due dates: one
+    query for the list."""
     wanted = actionable_states(user)
     tasks = Task.objects.none()
     for case_type, states in wanted.items():
         tasks = tasks | Task.objects.filter(
             status__in=OPEN, process__case__case_type=case_type, process__case__state__in=states
         )
-    return (
-        scope(user, tasks)
-        .select_related("process__case__unit", "process__case__person", "owner")
-        .order_by("created", "pk")
-    )
+    return overdue_first(scope(user, tasks).select_related("process__case__unit", "process__case__person", "owner"))
 
 
 def case_open_task(case: Case) -> Task | None:
@@ -74,14 +72,34 @@ def case_trail(case: Case) -> QuerySet[LedgerEntry]:
     )
 
 
+def case_documents(case: Case) -> QuerySet[CaseDocument]:
+    """The case's documents, oldest first, with their uploaders (the caller
+    has checked that the case is in the user's scope)."""
+    return CaseDocument.objects.filter(case_id=case.pk).select_related("uploaded_by").order_by("uploaded_at", "pk")
+
+
 def hardship_cases(
-    user: User, *, state: str | None = None, category: str | None = None, unit: int | None = None
+    user: User,
+    *,
+    state: str | None = None,
+    category: str | None = None,
+    unit: int | None = None,
+    overdue: bool = False,
 ) -> QuerySet[Any]:
-    """Hardship cases in the user's scope, newest first, with what a list shows."""
+    """Hardship cases in the user's scope, newest first, with what a list
+    shows (the open step's due date as ``due``); ``overdue``: only those
+    with an open step past its due date."""
     from casework.hardship.models import HardshipCase
     from casework.org.models import Unit
 
-    cases = scope(user, HardshipCase.objects.select_related("unit", "person").order_by("-opened_at", "-pk"))
+    cases = scope(
+        user,
+        HardshipCase.objects.select_related("unit", "person")
+        .annotate(due=case_due(), overdue=case_overdue())
+        .order_by("-opened_at", "-pk"),
+    )
+    if overdue:
+        cases = cases.filter(overdue=True)
     if state:
         cases = cases.filter(state=state)
     if category:

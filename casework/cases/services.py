@@ -1,22 +1,34 @@
 """What every case type's services share: the row lock, the number series,
-and taking one step of a transition table."""
+taking one step of a transition table, and attaching documents."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from casework.accounts.models import User
+from casework.cases.documents import (
+    Attachment,
+    CaseDocument,
+    atomic_with_files,
+    documents_check,
+    documents_evidence,
+    documents_link,
+    documents_personal,
+    documents_store,
+)
 from casework.cases.models import Case, CaseNumberCounter
 from casework.cases.transitions import Table, Transition
 from casework.district.selectors import district_of
-from casework.errors import Conflict
+from casework.errors import Conflict, NotAllowed
 from casework.ledger.services import ledger_append
 from casework.org.models import PATH_SEGMENT_WIDTH, Membership
 from notifications.services import outbox_queue
-from permissions.access import acting_as
+from permissions.access import acting_as, can
 from permissions.roles import ROLES, Reach
 
 C = TypeVar("C", bound=Case)
@@ -36,6 +48,15 @@ def case_lock(case: C) -> C:
     Must run inside ``transaction.atomic``."""
     Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
     return type(case).objects.select_for_update().get(pk=case.pk)
+
+
+def cases_lock(model: type[C], ids: Iterable[int]) -> dict[int, C]:
+    """``case_lock`` for many cases of one type at once: base rows first, in
+    id order, then the type's rows; returns them fresh by id."""
+    wanted = sorted(set(ids))
+    list(Case.objects.select_for_update().filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
+    locked = model.objects.select_for_update(of=("self",)).filter(pk__in=wanted).select_related("unit", "person")
+    return {case.pk: case for case in locked.order_by("pk")}
 
 
 def case_number_issue(*, case: Case, series: str, year: int) -> str:
@@ -69,6 +90,7 @@ def case_step(
     evidence: list[dict[str, Any]] | None = None,
     payload: dict[str, Any] | None = None,
     personal: dict[str, Any] | None = None,
+    documents: Sequence[Attachment] = (),
 ) -> tuple[C, Transition]:
     """Take ``action`` on ``case`` by ``table``: lock the case, find the
     transition from its current state (``NotAllowed`` otherwise), ask
@@ -76,7 +98,10 @@ def case_step(
     state and append one ledger entry. Returns the locked, updated case and
     the transition; the caller makes its own changes to the case inside the
     same transaction, before or after. ``expected_state`` (the state the
-    user saw) turns a lost race into a ``Conflict``."""
+    user saw) turns a lost race into a ``Conflict``. ``documents`` uploaded
+    with the step are checked with its rules, stored, and listed as the
+    evidence of its one ledger entry; the caller's transaction must be an
+    ``atomic_with_files`` block then."""
     data = data or {}
     fresh = case_lock(case)
     if expected_state is not None and fresh.state != expected_state:
@@ -86,9 +111,11 @@ def case_step(
     transition = table.get(fresh.state, action)
     acting = acting_as(by, transition.permission, fresh, roles=transition.role_filter)
     transition.check(fresh, by=by, reason=reason, data=data)
+    checked = documents_check(documents)
     before = fresh.state
     fresh.state = transition.target_state(fresh)
     fresh.save(update_fields=["state", "updated_at"])
+    stored = documents_store(case=fresh, checked=checked, by=by)
     entry = ledger_append(
         action=f"{fresh.case_type}.{action}",
         subject=case_subject(fresh),
@@ -97,10 +124,11 @@ def case_step(
         to_state=fresh.state,
         reason=reason,
         payload={"number": fresh.number, **(payload or {})},
-        personal=personal or {},
-        evidence=evidence or [],
+        personal={**(personal or {}), **documents_personal(stored)},
+        evidence=[*(evidence or []), *documents_evidence(stored)],
         **acting,
     )
+    documents_link(stored, entry)
     outbox_queue(
         event=f"{fresh.case_type}.{action}",
         subject=case_subject(fresh),
@@ -133,3 +161,50 @@ def next_actors(case: Case, table: Table) -> list[User]:
         Membership.objects.current().filter(role__in=roles, unit__path__in=ancestors).select_related("user", "unit")
     )
     return [m.user for m in memberships if m.unit.path == case.unit_path or ROLES[m.role].reach is Reach.SUBTREE]
+
+
+def held_step(case: Case, user: User) -> Transition | None:
+    """The case's current step, if ``user`` holds it: the first transition
+    from its state that notifies its takers (the expected next step, not an
+    option always open such as a withdrawal) and that ``user`` may take.
+    Whoever holds it may attach documents on their own and stop or restart
+    the step's clock."""
+    from casework.cases.selectors import TABLES  # the registry imports the task service, which imports this
+
+    table = TABLES.get(case.case_type)
+    steps = [t for t in table.from_state(case.state) if t.notifies] if table is not None else []
+    return next((t for t in steps if can(user, t.permission, case, roles=t.role_filter)), None)
+
+
+def case_document_attach(*, case: Case, uploaded_file: File, kind: str, by: User, reason: str = "") -> CaseDocument:
+    """Attach one document to ``case`` on its own, not with a step: allowed
+    to whoever holds the case's current step (``held_step``). Checks the
+    file (type by its first bytes, extension, size, not empty), stores it and
+    writes one ledger entry ``case.document_attached`` listing it as
+    evidence. A refusal stores nothing."""
+    with atomic_with_files():
+        fresh = case_lock(case.coerced)
+        step = held_step(fresh, by)
+        if step is None:
+            raise NotAllowed(
+                _("附件：此案件当前不在您的办理环节，不能上传材料。"),
+                code="case.document_not_your_step",
+                field="documents",
+            )
+        acting = acting_as(by, step.permission, fresh, roles=step.role_filter)
+        checked = documents_check([Attachment(uploaded_file, kind)])
+        [document] = documents_store(case=fresh, checked=checked, by=by)
+        entry = ledger_append(
+            action="case.document_attached",
+            subject=case_subject(fresh),
+            subject_unit=fresh.unit,
+            from_state=fresh.state,
+            to_state=fresh.state,
+            reason=reason,
+            payload={"number": fresh.number, "document": document.pk, "kind": document.kind, "size": document.size},
+            personal=documents_personal([document]),
+            evidence=documents_evidence([document]),
+            **acting,
+        )
+        documents_link([document], entry)
+    return document

@@ -6,12 +6,14 @@ task, checks that the task is still open and still the step of the case's
 state (a lost race becomes a ``Conflict``), lets the case type's ``decide``
 service take the action (permission, rules, state, ledger, outbox), and only
 then completes the viewflow task so that the flow's switch routes the case
-to the step of its new state.
+to the step of its new state. Documents uploaded with the step become the
+evidence of its ledger entry; if anything fails, their files are removed
+with the rolled-back rows (``atomic_with_files``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +22,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from casework.accounts.models import User
+from casework.cases.documents import Attachment, atomic_with_files
 from casework.cases.models import Case
 from casework.cases.services import case_lock
 from casework.errors import Conflict, NotAllowed
@@ -35,9 +38,18 @@ def register_decider(case_type: str, decide: Decide) -> None:
     DECIDERS[case_type] = decide
 
 
-def task_complete(*, task: Task, action: str, by: User, reason: str = "", data: dict[str, Any] | None = None) -> Case:
-    """Take ``action`` on the case of ``task`` and move the flow on."""
-    with transaction.atomic():
+def task_complete(
+    *,
+    task: Task,
+    action: str,
+    by: User,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    documents: Sequence[Attachment] = (),
+) -> Case:
+    """Take ``action`` on the case of ``task`` and move the flow on.
+    ``documents`` go with the step (see ``case_step``)."""
+    with atomic_with_files():
         case = case_lock(task.process.coerced)
         fresh = Task.objects.select_for_update().get(pk=task.pk)
         if fresh.status not in OPEN or fresh.flow_task.name != case.state:
@@ -48,7 +60,9 @@ def task_complete(*, task: Task, action: str, by: User, reason: str = "", data: 
                 code="task.claimed_by_other",
                 field="task",
             )
-        case = DECIDERS[case.case_type](case=case, action=action, reason=reason, data=data or {}, by=by)
+        case = DECIDERS[case.case_type](
+            case=case, action=action, reason=reason, data=data or {}, by=by, documents=documents
+        )
         # viewflow's transitions check no permission when called from code
         # (the decide service asked ours); they only move the task's status.
         activation = fresh.flow_task.activation_class(fresh)

@@ -13,7 +13,7 @@ checks of the case and the submitted data, each returning a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from casework.accounts.models import User
+from casework.deadlines.periods import Period
 from casework.errors import NotAllowed, RuleViolation
 from permissions.access import can
 
@@ -66,9 +67,14 @@ class Transition:
 class Table:
     """The transitions of one case type, looked up by (state, action)."""
 
-    def __init__(self, transitions: Iterable[Transition]) -> None:
+    def __init__(self, transitions: Iterable[Transition], *, periods: Mapping[str, Period] | None = None) -> None:
         self.transitions = tuple(transitions)
+        # How long the step of each state may take (casework.deadlines).
+        self.periods: Mapping[str, Period] = dict(periods or {})
         self._by_key: dict[tuple[str, str], Transition] = {}
+        unknown = set(self.periods) - {t.state for t in self.transitions}
+        if unknown:
+            raise ValueError(f"periods for states without a step: {sorted(unknown)}")
         for t in self.transitions:
             key = (t.state, t.action)
             if key in self._by_key:

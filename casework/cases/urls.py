@@ -10,4 +10,6 @@ urlpatterns = [
     path("hardship/", views.hardship_list_page, name="hardship-list"),
     path("<int:pk>/", views.case_page, name="case"),
     path("<int:pk>/act/", views.case_act, name="act"),
+    path("<int:pk>/documents/", views.case_document_upload, name="documents"),
+    path("<int:pk>/documents/<int:document_pk>/", views.case_document_download, name="document"),
 ]

@@ -1,26 +1,34 @@
 """Pages every case type shares: the inbox and the case page, where the open
-step's actions are taken. Thin: selectors read, ``task_complete`` writes."""
+step's actions are taken and documents are listed, attached and downloaded.
+Thin: selectors read, ``task_complete`` and ``case_document_attach`` write."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework.cases.documents import Attachment, CaseDocument, DocumentKind, size_label, upload_limit
 from casework.cases.models import Case
-from casework.cases.selectors import TABLES, case_open_task, case_trail, hardship_cases, inbox
+from casework.cases.selectors import TABLES, case_documents, case_open_task, case_trail, hardship_cases, inbox
+from casework.cases.services import case_document_attach, held_step
 from casework.cases.tasks import task_complete
-from casework.errors import CaseworkError, NotAllowed
+from casework.deadlines.selectors import task_deadline
+from casework.errors import CaseworkError, NotAllowed, RuleViolation
 from casework.hardship.choices import Category, State
 from casework.org.models import Unit
 from permissions.access import object_in_scope_or_404, scope
+
+logger = logging.getLogger(__name__)
 
 DATA_PREFIX = "data."
 # case_type -> (template, context function) drawn under the case's steps.
@@ -38,7 +46,25 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     task = case_open_task(case)
     table = TABLES.get(case.case_type)
     actions = table.available(leaf, request.user) if table is not None and task is not None else []  # type: ignore[arg-type]
-    context = {"case": leaf, "task": task, "actions": actions, "trail": case_trail(case)}
+    documents = list(case_documents(case))
+    by_id = {d.pk: d for d in documents}
+    # Each entry with the files its evidence lists (and their rows, for the link).
+    trail = [
+        (entry, [(item, by_id.get(item.get("document") or 0)) for item in entry.evidence if isinstance(item, dict)])
+        for entry in case_trail(case)
+    ]
+    context = {
+        "case": leaf,
+        "task": task,
+        "actions": actions,
+        "deadline": task_deadline(task) if task is not None else None,
+        # Whoever holds the step may attach documents and stop its clock.
+        "holds_step": task is not None and held_step(leaf, request.user) is not None,  # type: ignore[arg-type]
+        "trail": trail,
+        "documents": documents,
+        "document_kinds": DocumentKind.choices,
+        "upload_limit": size_label(upload_limit()),
+    }
     if case.case_type in PAGE_EXTRAS:
         template, extra = PAGE_EXTRAS[case.case_type]
         context.update(extra_template=template, **extra(request, leaf))
@@ -61,12 +87,14 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     if task is None:
         raise PermissionDenied(_("此案件没有待办步骤。"))
     data = {k[len(DATA_PREFIX) :]: v for k, v in request.POST.items() if k.startswith(DATA_PREFIX)}
+    kind = request.POST.get("document_kind", DocumentKind.OTHER)
     try:
         task_complete(
             task=task,
             action=request.POST.get("action", ""),
             reason=request.POST.get("reason", ""),
             data=data,
+            documents=[Attachment(upload, kind) for upload in request.FILES.getlist("documents")],
             by=request.user,  # type: ignore[arg-type]
         )
     except NotAllowed as error:
@@ -80,6 +108,52 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def case_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach one document on its own (not with a step): for whoever holds
+    the case's current step. A refusal re-shows the page; nothing was stored."""
+    case = object_in_scope_or_404(request.user, Case.objects.select_related("unit", "person"), pk=pk)
+    try:
+        upload = request.FILES.get("documents")
+        if upload is None:
+            raise RuleViolation(_("附件：请选择要上传的文件。"), code="field_required", field="documents")
+        case_document_attach(
+            case=case,
+            uploaded_file=upload,
+            kind=request.POST.get("kind", ""),
+            reason=request.POST.get("reason", ""),
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from error
+    except CaseworkError as error:
+        context = _case_context(request, case)
+        context.update(document_error=error, posted=request.POST)
+        return render(request, "cases/case.html", context, status=400)
+    messages.success(request, _("材料已上传。"))
+    return redirect("cases:case", pk=case.pk)
+
+
+@login_required
+def case_document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """One document of a case in scope, as an attachment of its recorded
+    type; outside scope, or not of this case: 404."""
+    case = object_in_scope_or_404(request.user, Case.objects.all(), pk=pk)
+    document = get_object_or_404(CaseDocument, pk=document_pk, case_id=case.pk)
+    try:
+        handle = default_storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        logger.error("document %s of case %s: file %s is missing", document.pk, case.pk, document.file.name)
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def hardship_list_page(request: HttpRequest) -> HttpResponse:
     """Hardship cases in scope, filtered by state, unit (with the units
     under it) and category; one query for the page whatever its size."""
@@ -90,7 +164,13 @@ def hardship_list_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/hardship_list.html",
-        {"page": page, "filters": filters, "states": State.choices, "categories": Category.choices, "units": units},
+        {
+            "page": page,
+            "filters": filters,
+            "states": State.choices,
+            "categories": Category.choices,
+            "units": units,
+        },
     )
 
 
@@ -101,4 +181,5 @@ def hardship_filters(request: HttpRequest) -> dict[str, Any]:
         "state": get.get("state") if get.get("state") in State.values else None,
         "category": get.get("category") if get.get("category") in Category.values else None,
         "unit": int(unit) if unit.isdigit() else None,
+        "overdue": get.get("overdue") == "1",
     }

@@ -88,6 +88,17 @@ _SPECS = [
         minimum=Decimal("1"),
         maximum=Decimal("60"),
     ),
+    *(
+        SettingSpec(key, label, Measure.WORKING_DAYS, source, minimum=Decimal("1"), maximum=Decimal("120"))
+        for key, label, source in (
+            ("hardship.evaluation_working_days", _("民主评议期限（工作日）"), "地方做法（10个工作日）"),
+            ("hardship.notice_close_working_days", _("公示期满后办结期限（工作日）"), "地方做法（2个工作日）"),
+            ("hardship.street_review_working_days", _("街道审核期限（工作日）"), "地方做法（10个工作日）"),
+            ("hardship.district_approval_working_days", _("区总工会审批期限（工作日）"), "地方做法（10个工作日）"),
+            ("hardship.correction_working_days", _("退回补正期限（工作日）"), "地方做法（10个工作日）"),
+            ("hardship.annual_review_working_days", _("年度复核办理期限（工作日）"), "地方做法（20个工作日）"),
+        )
+    ),
     SettingSpec(
         "hardship.exit_months_above_standard",
         _("脱困认定：人均收入连续高于标准的月数"),

@@ -81,8 +81,54 @@ class PaymentState(models.TextChoices):
     REFUSED = "refused", _("未批准")
 
 
+class PaymentBatch(models.Model):
+    """A campaign's list of payments (送温暖, 高温慰问, 金秋助学): many lines
+    from one budget line, each checked like a single payment, requested
+    together and approved or refused once by a finance officer."""
+
+    campaign = models.CharField(_("活动名称"), max_length=100)
+    assistance_type = models.CharField(_("帮扶类型"), max_length=16, choices=TYPE_CHOICES)
+    budget_line = models.ForeignKey(
+        BudgetLine, verbose_name=_("资金来源"), on_delete=models.PROTECT, related_name="batches"
+    )
+    state = models.CharField(_("状态"), max_length=16, choices=PaymentState.choices, default=PaymentState.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("批量发放清单")
+        verbose_name_plural = _("批量发放清单")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} ({self.budget_line.unit.name})"
+
+    def four_eyes_parties(self, action: str) -> Parties:
+        """Every worker on the list, the paying unit; the requester never
+        approves their own list."""
+        lines = self.lines.select_related("case__person")
+        return Parties(
+            persons=[line.case.person for line in lines if line.case.person is not None],
+            units=[self.budget_line.unit],
+            prepared_by=[self.requested_by_id],
+        )
+
+
 class AssistancePayment(models.Model):
     case = models.ForeignKey("hardship.HardshipCase", on_delete=models.PROTECT, related_name="payments")
+    # A line of a campaign list: requested and decided with the list, never alone.
+    batch = models.ForeignKey(
+        PaymentBatch,
+        verbose_name=_("批量发放清单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+    )
     assistance_type = models.CharField(_("帮扶类型"), max_length=16, choices=TYPE_CHOICES)
     amount = models.DecimalField(_("金额"), max_digits=12, decimal_places=2)
     budget_line = models.ForeignKey(

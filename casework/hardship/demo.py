@@ -16,9 +16,16 @@ from casework.cases.tasks import task_complete
 from casework.district.models import DistrictSetting
 from casework.district.services import district_setting_enter
 from casework.hardship.assistance import BudgetLine
+from casework.hardship.batches import BatchLine, payment_batch_decide, payment_batch_request
 from casework.hardship.choices import State
 from casework.hardship.models import HardshipCase
-from casework.hardship.payments import allocation_make, budget_line_create, payment_decide, payment_request
+from casework.hardship.payments import (
+    PAYABLE_STATES,
+    allocation_make,
+    budget_line_create,
+    payment_decide,
+    payment_request,
+)
 from casework.hardship.services import hardship_case_submit, tested_months
 from casework.org.models import Unit
 from casework.people.models import Person
@@ -28,6 +35,12 @@ SETTINGS = {
     "hardship.relative_multiple": "2",
     "hardship.accident_cost_share": "0.8",
     "hardship.home_visit_working_days": "5",
+    "hardship.evaluation_working_days": "10",
+    "hardship.notice_close_working_days": "2",
+    "hardship.street_review_working_days": "10",
+    "hardship.district_approval_working_days": "10",
+    "hardship.correction_working_days": "10",
+    "hardship.annual_review_working_days": "20",
     "hardship.notice_working_days": "5",
     "hardship.exit_months_above_standard": "6",
     "hardship.records_sync_working_days": "30",
@@ -92,6 +105,10 @@ def seed_hardship(*, district: Unit, today: date, users: dict[str, User]) -> Cou
             created["hardship_cases"] += 1
             if target == State.FILED:
                 created["payments"] += _pay(case, lines[street], caseworker, users["finance"], approve=index % 4 == 0)
+    with transaction.atomic():
+        created["payment_lists"] += _holiday_lists(
+            district, today, users, {s: names[1] for s, names in streets.items()}
+        )
     return created
 
 
@@ -108,6 +125,32 @@ def _budget(district: Unit, today: date, finance: User) -> dict[str, BudgetLine]
         allocation_make(from_line=top, to_line=line, amount="30000", reason=f"{today.year}年帮扶资金下拨", by=finance)
         lines[code] = line
     return lines
+
+
+def _holiday_lists(district: Unit, today: date, users: dict[str, User], caseworkers: dict[str, str]) -> int:
+    """送温暖 for every payable record of each street, as one list per street:
+    the first approved, the second waiting for finance."""
+    finance = users["finance"]
+    top = budget_line_create(
+        unit=district, year=today.year, assistance_type="holiday", name="送温暖", appropriated="100000", by=finance
+    )
+    for index, (code, caseworker) in enumerate(sorted(caseworkers.items())):
+        street = Unit.objects.get(code=code)
+        line = budget_line_create(
+            unit=street, year=today.year, assistance_type="holiday", name="送温暖", appropriated="0", by=finance
+        )
+        allocation_make(from_line=top, to_line=line, amount="20000", reason=f"{today.year}年送温暖经费下拨", by=finance)
+        records = HardshipCase.objects.filter(state__in=PAYABLE_STATES, unit_path__startswith=street.path)
+        batch = payment_batch_request(
+            campaign=f"{today.year}年元旦春节送温暖",
+            budget_line=line,
+            lines=[BatchLine(case.pk, "800", "节日慰问金") for case in records.order_by("pk")],
+            by=users[caseworker],
+            today=today,
+        )
+        if index == 0:
+            payment_batch_decide(batch=batch, approve=True, by=finance)
+    return len(caseworkers)
 
 
 def _submit(worker: Person, chair: User, today: date) -> HardshipCase:

@@ -1,6 +1,7 @@
 """The filing form of an enterprise union chair: the worker (from their own
-union), the household, average monthly incomes, rigid expenses. It only
-gathers the inputs; ``hardship_case_submit`` checks every rule."""
+union), the household, average monthly incomes, rigid expenses, and the
+documents that prove them. It only gathers the inputs;
+``hardship_case_submit`` checks every rule (the documents' too)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.accounts.models import User
+from casework.cases.documents import Attachment, DocumentKind
+from casework.cases.forms import MultipleFileField
 from casework.hardship.choices import Category, Cause, ExpenseKind
 from casework.hardship.services import tested_months
 from casework.org.models import Unit
@@ -29,6 +32,8 @@ class FilingForm(forms.Form):
     statement = forms.CharField(label=_("困难情况陈述"), widget=forms.Textarea(attrs={"rows": 4}))
     consent = forms.BooleanField(label=_("职工本人已同意申请"), required=False)
     worker_income = forms.DecimalField(label=_("本人月均收入（元）"), min_value=0, decimal_places=2, initial=0)
+    documents = MultipleFileField(label=_("证明材料"), required=False)
+    document_kind = forms.ChoiceField(label=_("材料类型"), choices=DocumentKind.choices, initial=DocumentKind.OTHER)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,4 +96,5 @@ class FilingForm(forms.Form):
             "household": household,
             "incomes": incomes,
             "expenses": expenses,
+            "documents": [Attachment(upload, data["document_kind"]) for upload in data.get("documents") or []],
         }

@@ -183,6 +183,6 @@ class AnnualReview(models.Model):
 
 
 # Assistance and its funds live in their own module; Django finds models here.
-from casework.hardship.assistance import Allocation, AssistancePayment, BudgetLine  # noqa: E402
+from casework.hardship.assistance import Allocation, AssistancePayment, BudgetLine, PaymentBatch  # noqa: E402
 
-__all__ = ["Allocation", "AssistancePayment", "BudgetLine"]
+__all__ = ["Allocation", "AssistancePayment", "BudgetLine", "PaymentBatch"]

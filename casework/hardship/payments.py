@@ -36,7 +36,7 @@ from permissions.roles import FINANCE_OFFICER
 PAYABLE_STATES = (State.FILED, State.ANNUAL_REVIEW)
 
 
-def _amount(value: Any, field: str = "amount") -> Decimal:
+def positive_amount(value: Any, field: str = "amount") -> Decimal:
     amount = d.money({field: value}, field, _l("金额"))
     assert amount is not None
     if amount <= 0:
@@ -44,7 +44,7 @@ def _amount(value: Any, field: str = "amount") -> Decimal:
     return amount
 
 
-def _type(value: str) -> str:
+def known_assistance_type(value: str) -> str:
     return d.choice({"assistance_type": value}, "assistance_type", _l("帮扶类型"), dict(ASSISTANCE_TYPES))
 
 
@@ -57,7 +57,7 @@ def budget_line_create(
     *, unit: Unit, year: int, assistance_type: str, name: str, appropriated: Any, by: User
 ) -> BudgetLine:
     """Open a budget line for ``unit``'s ``year`` (a finance officer of it or above)."""
-    assistance_type = _type(assistance_type)
+    assistance_type = known_assistance_type(assistance_type)
     name = d.text({"name": name}, "name", _l("名称"), max_length=100)
     amount = d.money({"appropriated": appropriated}, "appropriated", _l("年初预算"))
     assert amount is not None  # required
@@ -81,7 +81,7 @@ def budget_line_create(
 def allocation_make(*, from_line: BudgetLine, to_line: BudgetLine, amount: Any, reason: str, by: User) -> Allocation:
     """Pass funds down from a line to a line of a unit directly under it, same
     year and type. The giving line may not go below zero."""
-    amount = _amount(amount)
+    amount = positive_amount(amount)
     reason = d.text({"reason": reason}, "reason", _l("依据"))
     if to_line.unit.parent_id != from_line.unit_id:
         raise RuleViolation(
@@ -124,13 +124,9 @@ def _used_this_year(case: HardshipCase, assistance_type: str, year: int) -> Deci
     return used or Decimal("0")
 
 
-def _check_ceiling(
-    case: HardshipCase, assistance_type: str, amount: Decimal, today: date, *, exclude: int | None = None
-) -> None:
+def _check_ceiling(case: HardshipCase, assistance_type: str, amount: Decimal, today: date) -> None:
     ceiling = setting_value(case.unit, f"hardship.ceiling.{assistance_type}", on=today)
     used = _used_this_year(case, assistance_type, today.year)
-    if exclude is not None:
-        used -= AssistancePayment.objects.get(pk=exclude).amount
     if used + amount > ceiling:
         raise RuleViolation(
             _("金额：本年度该类帮扶已申请或发放%(used)s元，加上本次%(amount)s元将超过每人每年上限%(ceiling)s元。")
@@ -138,6 +134,51 @@ def _check_ceiling(
             code="payment.over_ceiling",
             field="amount",
         )
+
+
+def check_line_fits(line: BudgetLine, assistance_type: str, today: date) -> None:
+    """The budget line is of this year and of the payment's type."""
+    if (line.year, line.assistance_type) != (today.year, assistance_type):
+        raise RuleViolation(
+            _("资金来源：预算的年度和帮扶类型必须与本次发放一致。"),
+            code="payment.line_mismatch",
+            field="budget_line",
+        )
+
+
+def check_payable(
+    case: HardshipCase,
+    line: BudgetLine,
+    assistance_type: str,
+    amount: Decimal,
+    today: date,
+) -> None:
+    """The rules of one payment to one record, alone or on a campaign list:
+    the record is filed, the line's unit is the record's street or district,
+    and the year's ceiling for the type holds. The caller holds the case lock."""
+    if case.state not in PAYABLE_STATES:
+        raise RuleViolation(
+            _("档案：只能向已建档的困难职工发放帮扶（当前：%(state)s）。") % {"state": State(case.state).label},
+            code="payment.record_not_filed",
+            field="case",
+        )
+    if not case.unit_path.startswith(line.unit.path):
+        raise RuleViolation(
+            _("资金来源：只能使用本档案所属街道或区的预算。"), code="payment.line_out_of_reach", field="budget_line"
+        )
+    _check_ceiling(case, assistance_type, amount, today)
+
+
+def check_balance(line: BudgetLine, amount: Decimal) -> BudgetLine:
+    """Lock the line and check it covers ``amount``; return it locked."""
+    locked, balance = _locked_balance(line)
+    if amount > balance:
+        raise RuleViolation(
+            _("金额：超过预算可用余额%(balance)s元。") % {"balance": balance},
+            code="payment.insufficient_funds",
+            field="amount",
+        )
+    return locked
 
 
 def payment_request(
@@ -154,35 +195,14 @@ def payment_request(
     of a unit the record belongs to. Refused outside the filed state, above
     the year's ceiling for the type, or beyond the line's balance."""
     today = today or timezone.localdate()
-    assistance_type = _type(assistance_type)
-    amount = _amount(amount)
+    assistance_type = known_assistance_type(assistance_type)
+    amount = positive_amount(amount)
     with transaction.atomic():
         case = case_lock(case)
         acting = acting_as(by, "case.prepare", case, roles=STREET_STAFF)
-        if case.state not in PAYABLE_STATES:
-            raise RuleViolation(
-                _("档案：只能向已建档的困难职工发放帮扶（当前：%(state)s）。") % {"state": State(case.state).label},
-                code="payment.record_not_filed",
-                field="case",
-            )
-        if (budget_line.year, budget_line.assistance_type) != (today.year, assistance_type):
-            raise RuleViolation(
-                _("资金来源：预算的年度和帮扶类型必须与本次发放一致。"),
-                code="payment.line_mismatch",
-                field="budget_line",
-            )
-        if not case.unit_path.startswith(budget_line.unit.path):
-            raise RuleViolation(
-                _("资金来源：只能使用本档案所属街道或区的预算。"), code="payment.line_out_of_reach", field="budget_line"
-            )
-        _check_ceiling(case, assistance_type, amount, today)
-        line, balance = _locked_balance(budget_line)
-        if amount > balance:
-            raise RuleViolation(
-                _("金额：超过预算可用余额%(balance)s元。") % {"balance": balance},
-                code="payment.insufficient_funds",
-                field="amount",
-            )
+        check_line_fits(budget_line, assistance_type, today)
+        check_payable(case, budget_line, assistance_type, amount, today)
+        line = check_balance(budget_line, amount)
         payment = AssistancePayment.objects.create(
             case=case, assistance_type=assistance_type, amount=amount, budget_line=line, requested_by=by, note=note
         )
@@ -221,6 +241,10 @@ def payment_decide(
         case = case_lock(payment.case)
         fresh = AssistancePayment.objects.select_for_update().select_related("case", "budget_line").get(pk=payment.pk)
         acting = acting_as(by, "payment.decide", fresh)
+        if fresh.batch_id is not None:
+            raise RuleViolation(
+                _("发放：该笔属于批量发放清单，须随清单一并审核。"), code="payment.in_batch", field="payment"
+            )
         if fresh.state != PaymentState.REQUESTED:
             raise RuleViolation(_("发放：该申请已审核。"), code="payment.already_decided", field="payment")
         if not approve and not reason.strip():

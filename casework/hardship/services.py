@@ -7,6 +7,7 @@ written; each change is one ledger entry in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,6 +20,15 @@ from django.utils.translation import gettext_lazy as _l
 
 from casework.accounts.models import User
 from casework.cases import data as d
+from casework.cases.documents import (
+    Attachment,
+    atomic_with_files,
+    documents_check,
+    documents_evidence,
+    documents_link,
+    documents_personal,
+    documents_store,
+)
 from casework.cases.services import case_lock, case_number_issue, case_step, case_subject, next_actors
 from casework.cases.tasks import register_decider
 from casework.district.selectors import setting_value
@@ -162,6 +172,7 @@ def hardship_case_submit(
     household: list[dict[str, Any]] | None = None,
     incomes: list[dict[str, Any]] | None = None,
     expenses: list[dict[str, Any]] | None = None,
+    documents: Sequence[Attachment] = (),
     by: User,
     today: date | None = None,
 ) -> HardshipCase:
@@ -172,8 +183,11 @@ def hardship_case_submit(
     ``incomes``: ``{"member": index (0 = the worker, then household order),
     "month": "YYYY-MM", "amount", "source"}`` for the twelve months before
     this one; ``expenses``: ``{"kind", "month", "amount", "note"}``. The means
-    test must support ``category``. Writes the case, its snapshot and one
-    ledger entry ``hardship.submitted``; the case then waits for the home visit."""
+    test must support ``category``. ``documents`` (the evidence filed with
+    the application) are checked like every other input and listed as the
+    evidence of the entry. Writes the case, its snapshot, the documents and
+    one ledger entry ``hardship.submitted``; the case then waits for the
+    home visit."""
     today = today or timezone.localdate()
     fields = {"category": category, "cause": cause, "statement": statement}
     d.choice(fields, "category", _l("困难类别"), {c.value: c.label for c in Category})
@@ -204,12 +218,13 @@ def hardship_case_submit(
         expenses=expenses or [],
         today=today,
     )
+    checked = documents_check(documents)
     in_other_household = HouseholdSnapshot.objects.filter(
         id_number=worker.id_number, is_worker=False, case__state__in=ACTIVE_STATES
     ).exists()
     from flows.hardship import HardshipFlow  # the flow imports this app's models
 
-    with transaction.atomic():
+    with atomic_with_files():
         case: HardshipCase = HardshipFlow.start.run(
             case_type="hardship",
             state=State.HOME_VISIT,
@@ -243,7 +258,8 @@ def hardship_case_submit(
         RigidExpense.objects.bulk_create(
             [RigidExpense(case=case, kind=k, month=m, amount=a, note=n) for k, m, a, n in application.expenses]
         )
-        ledger_append(
+        stored = documents_store(case=case, checked=checked, by=by)
+        entry = ledger_append(
             action="hardship.submitted",
             subject=case_subject(case),
             subject_unit=case.unit,
@@ -261,9 +277,12 @@ def hardship_case_submit(
                 "statement": statement,
                 "income_total": application.test.income_total,
                 "expenses_total": application.test.expenses_total,
+                **documents_personal(stored),
             },
+            evidence=documents_evidence(stored),
             **acting,
         )
+        documents_link(stored, entry)
         outbox_queue(
             event="hardship.submitted",
             subject=case_subject(case),
@@ -281,13 +300,15 @@ def hardship_case_decide(
     data: dict[str, Any] | None = None,
     by: User | None,
     today: date | None = None,
+    documents: Sequence[Attachment] = (),
 ) -> HardshipCase:
     """Take ``action`` from the case's current state (the transition table
     says who may and what it needs), record what the step established, and
-    return the case. One ledger entry."""
+    return the case. One ledger entry, listing ``documents`` uploaded with
+    the step as its evidence."""
     data = data or {}
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with atomic_with_files():
         before = case.state
         case, _transition = case_step(
             case=case,
@@ -298,6 +319,7 @@ def hardship_case_decide(
             data=data,
             payload={k: v for k, v in data.items() if k not in PERSONAL_DATA_KEYS},
             personal={k: v for k, v in data.items() if k in PERSONAL_DATA_KEYS},
+            documents=documents,
         )
         changed = _apply(case, action, before, data, today, by)
         if changed:

@@ -19,6 +19,7 @@ from casework.accounts.models import User
 from casework.calendar.days import add_working_days
 from casework.cases import data as d
 from casework.cases.transitions import RETURN_TO_SENDER, Table, Transition
+from casework.deadlines.periods import Period
 from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
 from casework.hardship.choices import Category, ExitReason, ReviewOutcome, State
@@ -134,6 +135,30 @@ NOTICE_SCHEMA = d.schema(
     notice_from=d.schema_date(_l("公示开始日期")),
     notice_until=d.schema_date(_l("公示截止日期")),
 )
+
+
+def _notice_end(case: Any) -> date | None:
+    return case.notice_until
+
+
+def _review_due(case: Any) -> date | None:
+    return case.next_review_due
+
+
+# How long each step may take; every length is a district setting.
+PERIODS: dict[str, Period] = {
+    State.HOME_VISIT: Period("hardship.home_visit_working_days"),
+    State.UNIT_EVALUATION: Period("hardship.evaluation_working_days"),
+    State.UNIT_NOTICE: Period("hardship.notice_close_working_days", after=_notice_end),
+    State.STREET_REVIEW: Period("hardship.street_review_working_days"),
+    State.DISTRICT_APPROVAL: Period("hardship.district_approval_working_days"),
+    State.RETURNED: Period("hardship.correction_working_days"),
+    State.FILED: Period(on=_review_due),
+    State.ANNUAL_REVIEW: Period("hardship.annual_review_working_days"),
+    State.EXIT_NOTICE: Period("hardship.notice_close_working_days", after=_notice_end),
+    State.EXIT_APPROVAL: Period("hardship.district_approval_working_days"),
+    State.EXITED: Period("hardship.records_sync_working_days"),
+}
 
 T = Transition
 TABLE = Table(
@@ -322,5 +347,6 @@ TABLE = Table(
             needs_reason=True,
         ),
         T(State.EXITED, "archive", State.ARCHIVED, "case.prepare", _l("归档"), roles=STREET_STAFF),
-    ]
+    ],
+    periods=PERIODS,
 )

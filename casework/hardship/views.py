@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework.cases.documents import size_label, upload_limit
 from casework.errors import CaseworkError, NotAllowed
 from casework.hardship.assistance import AssistancePayment, BudgetLine
 from casework.hardship.forms import FilingForm
@@ -19,22 +20,27 @@ from casework.hardship.payments import payment_decide, payment_request
 from casework.hardship.services import hardship_case_submit
 from permissions.access import object_in_scope_or_404, scope
 
+DOCUMENT_FIELDS = {"documents": "documents", "kind": "document_kind"}
+
 
 @login_required
 def file_case(request: HttpRequest) -> HttpResponse:
-    form = FilingForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = FilingForm(request.POST or None, request.FILES or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         try:
             case = hardship_case_submit(by=request.user, **form.application())  # type: ignore[arg-type]
         except NotAllowed as error:
             raise PermissionDenied(str(error.message)) from error
         except CaseworkError as error:
-            form.add_error(None, str(error.message))
+            # The documents' rules name the upload fields; the others are shown above the form.
+            form.add_error(DOCUMENT_FIELDS.get(error.field or ""), str(error.message))
         else:
             messages.success(request, _("申请已提交，等待入户调查。"))
             return redirect("cases:case", pk=case.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "hardship/file.html", {"form": form}, status=status)
+    return render(
+        request, "hardship/file.html", {"form": form, "upload_limit": size_label(upload_limit())}, status=status
+    )
 
 
 @login_required

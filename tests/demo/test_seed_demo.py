@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 
 from casework.accounts.models import User
 from casework.demo import DEMO_PASSWORD, LOGINS, MEMBERS, seed_demo
-from casework.hardship.assistance import AssistancePayment
+from casework.hardship.assistance import AssistancePayment, PaymentBatch
 from casework.hardship.choices import State
 from casework.hardship.models import HardshipCase
 from casework.ledger.models import LedgerEntry
@@ -144,6 +144,10 @@ def test_hardship_cases_in_every_state_with_payments_and_a_real_trail(seeded):
     assert filed.count() >= 5 and all(c.number.startswith(f"困{TODAY.year}-") for c in filed)
     assert AssistancePayment.objects.filter(state="approved").exists()
     assert AssistancePayment.objects.filter(state="requested").exists()
+    # A 送温暖 list per street: one approved, one waiting, each with its street's payable records.
+    lists = list(PaymentBatch.objects.order_by("pk").values_list("state", "assistance_type"))
+    assert lists == [("approved", "holiday"), ("requested", "holiday")]
+    assert all(b.lines.exists() for b in PaymentBatch.objects.all())
     # Each case's trail starts with its submission and ends in its state.
     for case in HardshipCase.objects.all():
         trail = list(LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(case.pk)).order_by("seq"))

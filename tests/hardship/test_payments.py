@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from casework.errors import NotAllowed, RuleViolation
 from casework.hardship.assistance import AssistancePayment, BudgetLine, PaymentState
-from casework.hardship.payments import allocation_make, budget_line_create, payment_decide, payment_request
+from casework.hardship.payments import allocation_make, payment_decide, payment_request
 from casework.ledger.models import LedgerEntry
 from casework.org.models import Membership
 from casework.people.models import Person
@@ -15,20 +15,6 @@ from casework.people.synthetic import SyntheticPeople
 from notifications.models import OutboxMessage
 from tests.hardship.test_flow import walk_to_street_review
 from tests.hardship.test_paths import filed
-
-
-@pytest.fixture
-def money(world, staff, user_with):
-    year = timezone.localdate().year
-    finance = user_with("finance_officer", world.units["D1"])
-    district_line = budget_line_create(
-        unit=world.units["D1"], year=year, assistance_type="living", name="生活救助", appropriated="10000", by=finance
-    )
-    street_line = budget_line_create(
-        unit=world.units["S1"], year=year, assistance_type="living", name="生活救助", appropriated="0", by=finance
-    )
-    allocation_make(from_line=district_line, to_line=street_line, amount="4000", reason="2026年下拨", by=finance)
-    return {"finance": finance, "district": district_line, "street": street_line, "year": year}
 
 
 def state():

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 
 from casework.cases.models import Case
+from casework.district.models import DistrictSetting
 from casework.hardship.choices import State
 from flows.hardship import HardshipFlow
 from permissions.access import explain, scope
 from permissions.roles import ACTIONS
 from tests.permissions.test_matrix import PLACEMENT, POSITIONS
+from tests.world import TODAY
 
 CASE_ACTIONS = [a for a in ACTIONS if a.startswith(("case.", "payment.", "legalaid.", "honours."))]
 SUBTREE = {"own", "below"}
@@ -49,7 +51,12 @@ def test_the_table_covers_every_case_action():
 
 @pytest.fixture
 def cases(world) -> dict[str, Case]:
-    """A hardship case waiting for its home visit at every unit."""
+    """A hardship case waiting for its home visit at every unit (each
+    district says how long a home visit may take)."""
+    for district in ("D1", "D2"):
+        DistrictSetting.objects.create(
+            district=world.units[district], key="hardship.home_visit_working_days", value=5, effective_from=TODAY
+        )
     return {
         code: HardshipFlow.start.run(
             case_type="hardship",

@@ -1,0 +1,47 @@
+"""Reading due dates: a task's, the inbox's order, the overdue filter."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from casework.deadlines.models import TaskDeadline
+
+OPEN_STATUSES = ("NEW", "ASSIGNED", "STARTED")
+
+
+def task_deadline(task: Any) -> TaskDeadline | None:
+    """The task's due date row, or None for a step without a period (no
+    query when the task was read with ``select_related("deadline")``)."""
+    try:
+        return task.deadline
+    except TaskDeadline.DoesNotExist:
+        return None
+
+
+def _overdue(prefix: str, today: date) -> Q:
+    return Q(**{f"{prefix}paused_since__isnull": True, f"{prefix}due__lt": today})
+
+
+def overdue_first(tasks: QuerySet[Any], today: date | None = None) -> QuerySet[Any]:
+    """Overdue tasks first, then by due date (none last), then oldest."""
+    today = today or timezone.localdate()
+    rank = Case(When(_overdue("deadline__", today), then=Value(0)), default=Value(1), output_field=IntegerField())
+    return tasks.select_related("deadline").order_by(rank, F("deadline__due").asc(nulls_last=True), "created", "pk")
+
+
+def case_overdue(today: date | None = None) -> Exists:
+    """For a queryset of cases: whether an open step is past its due date
+    with its clock running (``annotate(overdue=case_overdue())``)."""
+    today = today or timezone.localdate()
+    late = TaskDeadline.objects.filter(_overdue("", today), case_id=OuterRef("pk"), task__status__in=OPEN_STATUSES)
+    return Exists(late)
+
+
+def case_due() -> Subquery:
+    """For a queryset of cases: the due date of its open step, if any."""
+    open_due = TaskDeadline.objects.filter(case_id=OuterRef("pk"), task__status__in=OPEN_STATUSES)
+    return Subquery(open_due.order_by("-task_id").values("due")[:1])
