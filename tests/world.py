@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from casework.accounts.models import User
 from casework.district.models import DistrictSetting
 from casework.hardship.assistance import BudgetLine
+from casework.hardship.payments import allocation_make, budget_line_create
 from casework.ledger.models import LedgerEntry
 from casework.ledger.services import ledger_append
 from casework.org.models import Membership, Unit, UnitKind
@@ -117,3 +119,33 @@ def staff(world, user_with, district):
         "district_approver": user_with("district_approver", world.units["D1"]),
         "neighbour_chair": user_with("enterprise_chair", world.units["E2"]),
     }
+
+
+@pytest.fixture
+def money(world, staff, user_with):
+    year = timezone.localdate().year
+    finance = user_with("finance_officer", world.units["D1"])
+    district_line = budget_line_create(
+        unit=world.units["D1"], year=year, assistance_type="living", name="生活救助", appropriated="10000", by=finance
+    )
+    street_line = budget_line_create(
+        unit=world.units["S1"], year=year, assistance_type="living", name="生活救助", appropriated="0", by=finance
+    )
+    allocation_make(from_line=district_line, to_line=street_line, amount="4000", reason="2026年下拨", by=finance)
+    return {"finance": finance, "district": district_line, "street": street_line, "year": year}
+
+
+@pytest.fixture
+def records(world, staff):
+    """Three filed records of three workers of E1."""
+    from tests.hardship.test_paths import filed  # the walk is a test module's; imported late to avoid a cycle
+
+    synthetic = SyntheticPeople(11)
+    cases = [filed(world, staff)]
+    for _ in range(2):
+        p = synthetic.person(today=timezone.localdate())
+        worker = Person.objects.create(
+            name=p.name, id_number=p.id_number, gender="male", birth_date=p.birth_date, employer=world.units["E1"]
+        )
+        cases.append(filed(world, staff, worker=worker))
+    return cases

@@ -24,7 +24,7 @@ from casework.cases.documents import (
 from casework.cases.models import Case, CaseNumberCounter
 from casework.cases.transitions import Table, Transition
 from casework.district.selectors import district_of
-from casework.errors import Conflict, NotAllowed
+from casework.errors import Conflict, NotAllowed, RuleViolation
 from casework.ledger.services import ledger_append
 from casework.org.models import PATH_SEGMENT_WIDTH, Membership
 from notifications.services import outbox_queue
@@ -176,7 +176,9 @@ def held_step(case: Case, user: User) -> Transition | None:
     return next((t for t in steps if can(user, t.permission, case, roles=t.role_filter)), None)
 
 
-def case_document_attach(*, case: Case, uploaded_file: File, kind: str, by: User, reason: str = "") -> CaseDocument:
+def case_document_attach(
+    *, case: Case, uploaded_file: File | None, kind: str, by: User, reason: str = ""
+) -> CaseDocument:
     """Attach one document to ``case`` on its own, not with a step: allowed
     to whoever holds the case's current step (``held_step``). Checks the
     file (type by its first bytes, extension, size, not empty), stores it and
@@ -192,6 +194,8 @@ def case_document_attach(*, case: Case, uploaded_file: File, kind: str, by: User
                 field="documents",
             )
         acting = acting_as(by, step.permission, fresh, roles=step.role_filter)
+        if uploaded_file is None:
+            raise RuleViolation(_("附件：请选择要上传的文件。"), code="field_required", field="documents")
         checked = documents_check([Attachment(uploaded_file, kind)])
         [document] = documents_store(case=fresh, checked=checked, by=by)
         entry = ledger_append(

@@ -23,7 +23,7 @@ from casework.cases.selectors import TABLES, case_documents, case_open_task, cas
 from casework.cases.services import case_document_attach, held_step
 from casework.cases.tasks import task_complete
 from casework.deadlines.selectors import task_deadline
-from casework.errors import CaseworkError, NotAllowed, RuleViolation
+from casework.errors import CaseworkError, NotAllowed
 from casework.hardship.choices import Category, State
 from casework.org.models import Unit
 from permissions.access import object_in_scope_or_404, scope
@@ -114,12 +114,9 @@ def case_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     the case's current step. A refusal re-shows the page; nothing was stored."""
     case = object_in_scope_or_404(request.user, Case.objects.select_related("unit", "person"), pk=pk)
     try:
-        upload = request.FILES.get("documents")
-        if upload is None:
-            raise RuleViolation(_("附件：请选择要上传的文件。"), code="field_required", field="documents")
         case_document_attach(
             case=case,
-            uploaded_file=upload,
+            uploaded_file=request.FILES.get("documents"),
             kind=request.POST.get("kind", ""),
             reason=request.POST.get("reason", ""),
             by=request.user,  # type: ignore[arg-type]

@@ -186,7 +186,7 @@ def payment_request(
     case: HardshipCase,
     assistance_type: str,
     amount: Any,
-    budget_line: BudgetLine,
+    budget_line: BudgetLine | None,
     by: User,
     note: str = "",
     today: date | None = None,
@@ -195,11 +195,13 @@ def payment_request(
     of a unit the record belongs to. Refused outside the filed state, above
     the year's ceiling for the type, or beyond the line's balance."""
     today = today or timezone.localdate()
-    assistance_type = known_assistance_type(assistance_type)
-    amount = positive_amount(amount)
     with transaction.atomic():
         case = case_lock(case)
         acting = acting_as(by, "case.prepare", case, roles=STREET_STAFF)
+        assistance_type = known_assistance_type(assistance_type)
+        amount = positive_amount(amount)
+        if budget_line is None:
+            raise RuleViolation(_("资金来源：请选择预算。"), code="field_required", field="budget_line")
         check_line_fits(budget_line, assistance_type, today)
         check_payable(case, budget_line, assistance_type, amount, today)
         line = check_balance(budget_line, amount)

@@ -18,6 +18,7 @@ from casework.hardship.forms import FilingForm
 from casework.hardship.models import HardshipCase
 from casework.hardship.payments import payment_decide, payment_request
 from casework.hardship.services import hardship_case_submit
+from casework.org.models import Unit
 from permissions.access import object_in_scope_or_404, scope
 
 DOCUMENT_FIELDS = {"documents": "documents", "kind": "document_kind"}
@@ -25,6 +26,8 @@ DOCUMENT_FIELDS = {"documents": "documents", "kind": "document_kind"}
 
 @login_required
 def file_case(request: HttpRequest) -> HttpResponse:
+    if not scope(request.user, Unit.objects.all(), "case.file").exists():
+        raise PermissionDenied(_("您不能提出困难职工建档申请。"))
     form = FilingForm(request.POST or None, request.FILES or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,8 +52,6 @@ def request_payment(request: HttpRequest, pk: int) -> HttpResponse:
     case = object_in_scope_or_404(request.user, HardshipCase.objects.all(), pk=pk)
     line = scope(request.user, BudgetLine.objects.all(), "budget.view").filter(pk=request.POST.get("line") or 0).first()
     try:
-        if line is None:
-            raise CaseworkError(_("资金来源：请选择预算。"), code="field_required", field="budget_line")
         payment_request(
             case=case,
             assistance_type=request.POST.get("assistance_type", ""),

@@ -111,12 +111,13 @@ def test_the_filer_cannot_approve_a_step_they_prepared(world, staff, user_with):
     both = staff["caseworker"]
     Membership.objects.create(user=both, unit=world.units["S1"], role="street_approver")
     case = walk_to_street_review(world, staff)
-    before = trail(case)
+    before, outbox = trail(case), OutboxMessage.objects.count()
     with pytest.raises(NotAllowed) as error:
         step(case, "approve", both)
     assert error.value.code == "four_eyes.own_preparation"
     case.refresh_from_db()
     assert case.state == State.STREET_REVIEW and trail(case) == before
+    assert OutboxMessage.objects.count() == outbox
 
 
 def test_a_completed_task_cannot_be_completed_again(world, staff):

@@ -1,0 +1,169 @@
+"""Guessing ids: every URL that names an object by its id, in pages and API,
+answers 404 to a user of the neighbouring street who holds every street role
+there. The list of URLs is read from the URL configuration, so a new
+endpoint with an id fails here until it is added below."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from casework.cases.documents import DocumentKind
+from casework.cases.services import case_document_attach
+from casework.hardship.batches import BatchLine, payment_batch_request
+from casework.hardship.payments import payment_request
+from casework.ledger.models import LedgerEntry
+from casework.org.models import Membership
+from notifications.models import OutboxMessage
+from tests.cases.conftest import PNG, upload
+from tests.hardship.conftest import open_task
+
+# route → (the object it names, the method that reaches the lookup)
+ROUTES = {
+    "api/v1/units/<int:pk>/": ("unit", "get"),
+    "api/v1/people/<int:pk>/": ("person", "get"),
+    "api/v1/people/<int:pk>/reveal/": ("person", "post"),
+    "api/v1/memberships/<int:pk>/": ("membership", "get"),
+    "api/v1/memberships/<int:pk>/end/": ("membership", "post"),
+    "api/v1/tasks/<int:pk>/": ("task", "get"),
+    "api/v1/tasks/<int:pk>/claim/": ("task", "post"),
+    "api/v1/tasks/<int:pk>/complete/": ("task", "post"),
+    "api/v1/tasks/<int:pk>/pause/": ("task", "post"),
+    "api/v1/tasks/<int:pk>/resume/": ("task", "post"),
+    "api/v1/hardship/cases/<int:pk>/": ("case", "get"),
+    "api/v1/cases/<str:case_type>/<int:pk>/trail/": ("case", "get"),
+    "api/v1/cases/<str:case_type>/<int:pk>/documents/": ("case", "get"),
+    "cases/<int:pk>/": ("case", "get"),
+    "cases/<int:pk>/act/": ("case", "post"),
+    "cases/<int:pk>/documents/": ("case", "post"),
+    "cases/<int:pk>/documents/<int:document_pk>/": ("document", "get"),
+    "cases/<int:pk>/clock/": ("case", "post"),
+    "hardship/<int:pk>/payments/": ("case", "post"),
+    "hardship/payments/<int:pk>/decide/": ("payment", "post"),
+    "hardship/batches/<int:pk>/": ("batch", "get"),
+    "hardship/batches/<int:pk>/decide/": ("batch", "post"),
+    "hardship/batches/<int:pk>/xlsx/": ("batch", "get"),
+    "units/<int:pk>/": ("unit", "get"),
+    "people/<int:pk>/": ("person", "get"),
+    "people/<int:pk>/reveal/": ("person", "post"),
+}
+
+NEIGHBOUR_ROLES = ("street_caseworker", "street_approver", "finance_officer", "administrator", "auditor")
+
+
+def routes_with_ids(patterns: list[URLPattern | URLResolver], prefix: str = "") -> list[str]:
+    found = []
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found += routes_with_ids(pattern.url_patterns, route)
+        elif pattern.pattern.converters and not route.startswith("admin/"):
+            found.append(route)
+    return found
+
+
+def test_every_url_with_an_id_is_listed_here():
+    assert sorted(routes_with_ids(get_resolver().url_patterns)) == sorted(ROUTES)
+
+
+@pytest.fixture
+def objects(world, staff, money, records, media):
+    case = records[0]
+    payment = payment_request(
+        case=case, assistance_type="living", amount="100", budget_line=money["street"], by=staff["caseworker"]
+    )
+    batch = payment_batch_request(
+        campaign="送温暖", budget_line=money["street"], lines=[BatchLine(records[1].pk, "100")], by=staff["caseworker"]
+    )
+    document = case_document_attach(
+        case=case, uploaded_file=upload("visit.png", PNG), kind=DocumentKind.OTHER, by=staff["caseworker"]
+    )
+    return {
+        "unit": world.units["E1"],
+        "person": world.people["E1"],
+        "membership": world.memberships["E1"],
+        "task": open_task(case),
+        "case": case,
+        "payment": payment,
+        "batch": batch,
+        "document": document,
+    }
+
+
+def url_for(route: str, objects: dict) -> str:
+    kind, _method = ROUTES[route]
+    case = objects["case"]
+    pk = objects[kind].pk if kind != "document" else case.pk
+    url = route.replace("<str:case_type>", case.case_type).replace("<int:pk>", str(pk))
+    return "/" + url.replace("<int:document_pk>", str(objects["document"].pk))
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_a_neighbouring_street_guessing_an_id_finds_nothing(route, client, world, objects, user_with):
+    neighbour = user_with(NEIGHBOUR_ROLES[0], world.units["S2"])
+    for role in NEIGHBOUR_ROLES[1:]:
+        Membership.objects.create(user=neighbour, unit=world.units["S2"], role=role)
+    url = url_for(route, objects)
+    before = (LedgerEntry.objects.count(), OutboxMessage.objects.count())
+    method = ROUTES[route][1]
+    if route.startswith("api/"):
+        api = APIClient()
+        api.force_authenticate(neighbour)
+        response = getattr(api, method)(url, {"reason": "x", "action": "approve"}, format="json")
+    else:
+        client.force_login(neighbour)
+        response = getattr(client, method)(url, {"reason": "x", "decision": "approve", "change": "pause"})
+    assert response.status_code == 404, (url, response.status_code)
+    assert (LedgerEntry.objects.count(), OutboxMessage.objects.count()) == before
+
+
+# Writes that name no object: the forms and lists that create.
+CREATES = ["api/v1/hardship/cases/", "api/v1/memberships/", "hardship/new/", "hardship/batches/new/"]
+
+
+def everything() -> tuple:
+    from casework.cases.models import Case, CaseDocument
+    from casework.deadlines.models import TaskDeadline
+    from casework.hardship.assistance import AssistancePayment, PaymentBatch
+
+    return (
+        LedgerEntry.objects.count(),
+        OutboxMessage.objects.count(),
+        list(Case.objects.order_by("pk").values_list("pk", "state")),
+        list(AssistancePayment.objects.order_by("pk").values_list("pk", "state")),
+        list(PaymentBatch.objects.order_by("pk").values_list("pk", "state")),
+        CaseDocument.objects.count(),
+        list(TaskDeadline.objects.order_by("pk").values_list("pk", "due", "paused_since")),
+        list(Membership.objects.order_by("pk").values_list("pk", "valid_until")),
+    )
+
+
+def test_the_auditor_sees_every_object_and_changes_nothing_anywhere(client, world, objects, user_with):
+    auditor = user_with("auditor", world.units["D1"])
+    api = APIClient()
+    api.force_authenticate(auditor)
+    client.force_login(auditor)
+    before = everything()
+    writes = [url_for(r, objects) for r, (_kind, method) in ROUTES.items() if method == "post"]
+    writes += ["/" + r for r in CREATES]
+    filing = {
+        "worker": world.people["E1"].pk,
+        "category": "deep",
+        "cause": "illness",
+        "statement": "—",
+        "consent": True,
+    }
+    membership = {"user": auditor.pk, "unit": world.units["S1"].pk, "role": "street_caseworker"}
+    for url in writes:
+        body = {"reason": "抽查", "action": "approve", "decision": "approve", "change": "pause", "campaign": "x"}
+        body |= filing if "hardship/cases" in url else membership if "memberships/" in url else {}
+        response = api.post(url, body, format="json") if url.startswith("/api/") else client.post(url, body)
+        assert response.status_code == 403, (url, response.status_code)
+    # And every object page answers: the auditor reads them all.
+    for route, (_kind, method) in ROUTES.items():
+        if method == "get":
+            url = url_for(route, objects)
+            response = api.get(url) if url.startswith("/api/") else client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+    assert everything() == before
