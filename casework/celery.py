@@ -25,6 +25,11 @@ app.autodiscover_tasks()
 # reminders and escalation, the nightly ledger check). Kept as data so beat and
 # the tests read one schedule.
 app.conf.beat_schedule = {
+    # Hourly, so a due date that passed at 24:00 is told about within the hour.
+    "deadlines-scan-hourly": {
+        "task": "casework.deadlines.scan",
+        "schedule": crontab(minute=5),
+    },
     "ledger-verify-nightly": {
         "task": "casework.ledger.tasks.ledger_verify_task",
         "schedule": crontab(hour=2, minute=30),

@@ -145,13 +145,24 @@ def _task(request: Request, pk: int) -> Task:
     )
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter("overdue", str, enum=["true", "false"], description="only overdue tasks"),
+        OpenApiParameter("due", str, enum=["this_week"], description="only tasks due from today to Sunday"),
+    ]
+)
 class TaskList(generics.ListAPIView):
-    """My inbox: open tasks in my scope at a step one of my roles takes."""
+    """My inbox: open tasks in my scope at a step one of my roles takes,
+    by risk: overdue first, then the soonest due."""
 
     serializer_class = TaskOut
 
     def get_queryset(self) -> QuerySet[Task]:
-        return inbox(self.request.user)  # type: ignore[arg-type]
+        return inbox(
+            self.request.user,  # type: ignore[arg-type]
+            overdue=choice_param(self.request, "overdue", ["true", "false"]) == "true",
+            due_this_week=choice_param(self.request, "due", ["this_week"]) == "this_week",
+        )
 
 
 class TaskDetail(APIView):

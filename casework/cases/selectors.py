@@ -12,7 +12,7 @@ from casework.accounts.models import User
 from casework.cases.models import Case, CaseDocument
 from casework.cases.tasks import OPEN
 from casework.cases.transitions import Table
-from casework.deadlines.selectors import case_due, case_overdue, overdue_first
+from casework.deadlines.selectors import case_due, case_overdue, overdue_first, tasks_due
 from casework.ledger.models import LedgerEntry
 from casework.org.selectors import current_memberships
 from permissions.access import scope
@@ -45,17 +45,18 @@ def actionable_states(user: User) -> dict[str, set[str]]:
     return states
 
 
-def inbox(user: User) -> QuerySet[Task]:
+def inbox(user: User, *, overdue: bool = False, due_this_week: bool = False) -> QuerySet[Task]:
     """Open tasks in the user's scope at a step one of their roles takes,
     overdue first, then by due date, with their cases and due dates: one
-    query for the list."""
+    query for the list. ``overdue``, ``due_this_week``: only those."""
     wanted = actionable_states(user)
     tasks = Task.objects.none()
     for case_type, states in wanted.items():
         tasks = tasks | Task.objects.filter(
             status__in=OPEN, process__case__case_type=case_type, process__case__state__in=states
         )
-    return overdue_first(scope(user, tasks).select_related("process__case__unit", "process__case__person", "owner"))
+    mine = tasks_due(scope(user, tasks), overdue=overdue, this_week=due_this_week)
+    return overdue_first(mine.select_related("process__case__unit", "process__case__person", "owner"))
 
 
 def case_open_task(case: Case) -> Task | None:

@@ -142,10 +142,10 @@ def filer(case: Case) -> list[User]:
     return [case.filed_by] if case.filed_by is not None else []
 
 
-def next_actors(case: Case, table: Table) -> list[User]:
-    """Who may take a step from the case's state now, by role and reach:
-    the members holding one of those roles at the case's unit or, for roles
-    that reach down, at a unit above it. One query."""
+def next_memberships(case: Case, table: Table) -> list[Membership]:
+    """The current memberships that may take a step from the case's state
+    now, by role and reach: at the case's unit or, for roles that reach
+    down, at a unit above it. One query."""
     wanted = {t.permission: t.roles for t in table.from_state(case.state) if t.notifies}
     roles = {
         code
@@ -155,12 +155,23 @@ def next_actors(case: Case, table: Table) -> list[User]:
     }
     if not roles:
         return []
-    segment = PATH_SEGMENT_WIDTH + 1
-    ancestors = [case.unit_path[: 1 + segment * i] for i in range(1, (len(case.unit_path) - 1) // segment + 1)]
     memberships = (
-        Membership.objects.current().filter(role__in=roles, unit__path__in=ancestors).select_related("user", "unit")
+        Membership.objects.current()
+        .filter(role__in=roles, unit__path__in=unit_path_ancestors(case.unit_path))
+        .select_related("user", "unit")
     )
-    return [m.user for m in memberships if m.unit.path == case.unit_path or ROLES[m.role].reach is Reach.SUBTREE]
+    return [m for m in memberships if m.unit.path == case.unit_path or ROLES[m.role].reach is Reach.SUBTREE]
+
+
+def next_actors(case: Case, table: Table) -> list[User]:
+    """Who may take a step from the case's state now (``next_memberships``)."""
+    return [m.user for m in next_memberships(case, table)]
+
+
+def unit_path_ancestors(path: str) -> list[str]:
+    """The paths of a unit and every unit above it, top first."""
+    segment = PATH_SEGMENT_WIDTH + 1
+    return [path[: 1 + segment * i] for i in range(1, (len(path) - 1) // segment + 1)]
 
 
 def held_step(case: Case, user: User) -> Transition | None:

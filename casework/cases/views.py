@@ -37,8 +37,9 @@ PAGE_EXTRAS: dict[str, tuple[str, Any]] = {}
 
 @login_required
 def inbox_page(request: HttpRequest) -> HttpResponse:
-    tasks = list(inbox(request.user))  # type: ignore[arg-type]
-    return render(request, "cases/inbox.html", {"tasks": tasks})
+    filters = {"overdue": request.GET.get("overdue") == "1", "due_this_week": request.GET.get("due") == "this_week"}
+    tasks = list(inbox(request.user, **filters))  # type: ignore[arg-type]
+    return render(request, "cases/inbox.html", {"tasks": tasks, "filters": filters})
 
 
 def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:

@@ -26,6 +26,11 @@ class TaskDeadline(models.Model):
     # Working days the clock stood still, already added to ``due``.
     paused_working_days = models.PositiveIntegerField(_("暂停的工作日数"), default=0)
     paused_since = models.DateField(_("暂停起始日"), null=True, blank=True)
+    # The scan's stages, each at most once per task (casework.deadlines.scan).
+    reminded_on = models.DateField(_("到期提醒日"), null=True, blank=True)
+    due_noticed_on = models.DateField(_("到期当日通知日"), null=True, blank=True)
+    overdue_noticed_on = models.DateField(_("超期通知日"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("已上报层级"), default=0)
 
     class Meta:
         verbose_name = _("办理期限")

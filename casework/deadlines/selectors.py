@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -45,3 +45,19 @@ def case_due() -> Subquery:
     """For a queryset of cases: the due date of its open step, if any."""
     open_due = TaskDeadline.objects.filter(case_id=OuterRef("pk"), task__status__in=OPEN_STATUSES)
     return Subquery(open_due.order_by("-task_id").values("due")[:1])
+
+
+def end_of_week(today: date | None = None) -> date:
+    """The Sunday of ``today``'s week (Monday to Sunday)."""
+    today = today or timezone.localdate()
+    return today + timedelta(days=6 - today.weekday())
+
+
+def tasks_due(tasks: QuerySet[Any], *, overdue: bool = False, this_week: bool = False) -> QuerySet[Any]:
+    """Only the overdue tasks, and/or only those due from today to Sunday."""
+    today = timezone.localdate()
+    if overdue:
+        tasks = tasks.filter(_overdue("deadline__", today))
+    if this_week:
+        tasks = tasks.filter(deadline__due__gte=today, deadline__due__lte=end_of_week(today))
+    return tasks

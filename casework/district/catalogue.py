@@ -100,6 +100,30 @@ _SPECS = [
         )
     ),
     SettingSpec(
+        "deadlines.reminder_working_days",
+        _("到期前提醒（提前工作日数）"),
+        Measure.WORKING_DAYS,
+        "本区督办规定（到期前2个工作日提醒）",
+        minimum=Decimal("1"),
+        maximum=Decimal("30"),
+    ),
+    SettingSpec(
+        "deadlines.escalation_working_days",
+        _("超期后报上一级（超期工作日数）"),
+        Measure.WORKING_DAYS,
+        "本区督办规定（超期3个工作日报上一级）",
+        minimum=Decimal("1"),
+        maximum=Decimal("60"),
+    ),
+    SettingSpec(
+        "deadlines.second_escalation_working_days",
+        _("超期后再报更上一级（超期工作日数）"),
+        Measure.WORKING_DAYS,
+        "本区督办规定（超期10个工作日再报更上一级）",
+        minimum=Decimal("2"),
+        maximum=Decimal("120"),
+    ),
+    SettingSpec(
         "hardship.exit_months_above_standard",
         _("脱困认定：人均收入连续高于标准的月数"),
         Measure.MONTHS,

@@ -33,7 +33,7 @@ def test_the_inbox_lists_overdue_tasks_first_and_marks_them(client, world, staff
     client.force_login(staff["caseworker"])
     html = client.get("/cases/inbox/").content.decode()
     assert html.index(f'href="/cases/{second.pk}/"') < html.index(f'href="/cases/{first.pk}/"')
-    assert html.count("已超期") == 1
+    assert html.count("badge-overdue") == 1
     assert TaskDeadline.objects.get(task=open_task(first)).due.isoformat() in html
 
 
@@ -50,7 +50,7 @@ def test_a_paused_clock_is_not_overdue(client, world, staff):
     _first, second = two_cases(world, staff)
     TaskDeadline.objects.filter(task=open_task(second)).update(paused_since=timezone.localdate())
     client.force_login(staff["caseworker"])
-    assert "已超期" not in client.get("/cases/inbox/").content.decode()
+    assert "badge-overdue" not in client.get("/cases/inbox/").content.decode()
     assert f'href="/cases/{second.pk}/"' not in client.get("/cases/hardship/?overdue=1").content.decode()
 
 
@@ -106,3 +106,21 @@ def test_the_task_api_pauses_and_resumes(api, world, staff, user_with):
     assert response.status_code == 400 and is_error(response.json(), "deadline.already_paused")
     response = api.post(f"/api/v1/tasks/{task.pk}/resume/", {"reason": "已补齐"}, format="json")
     assert response.status_code == 200 and response.json()["paused"] is False
+
+
+def test_the_inbox_filters_overdue_and_due_this_week(client, api, world, staff):
+    from casework.deadlines.selectors import end_of_week
+
+    first, second = two_cases(world, staff)
+    TaskDeadline.objects.filter(task=open_task(first)).update(due=end_of_week() + timedelta(days=1))
+    client.force_login(staff["caseworker"])
+    html = client.get("/cases/inbox/?overdue=1").content.decode()
+    assert f'href="/cases/{second.pk}/"' in html and f'href="/cases/{first.pk}/"' not in html
+    html = client.get("/cases/inbox/?due=this_week").content.decode()
+    assert f'href="/cases/{second.pk}/"' not in html and f'href="/cases/{first.pk}/"' not in html
+    TaskDeadline.objects.filter(task=open_task(first)).update(due=end_of_week())
+    assert f'href="/cases/{first.pk}/"' in client.get("/cases/inbox/?due=this_week").content.decode()
+    as_user(api, staff["caseworker"])
+    assert [t["case"]["id"] for t in api.get("/api/v1/tasks/?overdue=true").json()["results"]] == [second.pk]
+    assert [t["case"]["id"] for t in api.get("/api/v1/tasks/?due=this_week").json()["results"]] == [first.pk]
+    assert api.get("/api/v1/tasks/?due=next_year").status_code == 400
