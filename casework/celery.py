@@ -30,6 +30,11 @@ app.conf.beat_schedule = {
         "task": "casework.deadlines.scan",
         "schedule": crontab(minute=5),
     },
+    # Every minute: notifications the broker never got (it was down at commit).
+    "notifications-deliver-pending": {
+        "task": "notifications.deliver_pending",
+        "schedule": 60.0,
+    },
     "ledger-verify-nightly": {
         "task": "casework.ledger.tasks.ledger_verify_task",
         "schedule": crontab(hour=2, minute=30),

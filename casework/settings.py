@@ -3,7 +3,8 @@
 Variables: ``DATABASE_URL`` (default SQLite under ``var/``), ``CELERY_BROKER_URL``
 (default: tasks run in-process), ``SECRET_KEY`` (required unless ``DEBUG``; the
 demo creates one under ``var/``), ``DEBUG`` (demo only), ``ALLOWED_HOSTS``
-(comma-separated), ``EMAIL_URL``-style settings come later with notifications.
+(comma-separated); e-mail and the notification channels: ``EMAIL_BACKEND``,
+``DEFAULT_FROM_EMAIL``, ``CASEWORK_BASE_URL``, ``NOTIFICATIONS_*`` (docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -210,6 +211,37 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# E-mail: the console in the demo, memory in tests, SMTP (EMAIL_HOST …) when
+# EMAIL_BACKEND says django.core.mail.backends.smtp.EmailBackend.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "casework@localhost")
+# The address of the site as users reach it: links in e-mails and webhooks.
+CASEWORK_BASE_URL = os.environ.get("CASEWORK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Notifications (docs/notifications.md): the Celery queue of their tasks
+# (empty: the default queue), retries with exponential backoff (base × 2^n
+# seconds, capped), attempts per delivery, consecutive webhook failures before
+# a subscriber is paused, the webhook request timeout, how old an undelivered
+# message is before the sweep picks it up, and how long a publish to the
+# broker may take before the request gives up on it (the sweep sends it later).
+NOTIFICATIONS_QUEUE = os.environ.get("NOTIFICATIONS_QUEUE", "")
+NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "30"))
+NOTIFICATIONS_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_MAX_SECONDS", "3600"))
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "8"))
+NOTIFICATIONS_PAUSE_AFTER_FAILURES = int(os.environ.get("NOTIFICATIONS_PAUSE_AFTER_FAILURES", "5"))
+NOTIFICATIONS_WEBHOOK_TIMEOUT = float(os.environ.get("NOTIFICATIONS_WEBHOOK_TIMEOUT", "5"))
+NOTIFICATIONS_SWEEP_AFTER_SECONDS = int(os.environ.get("NOTIFICATIONS_SWEEP_AFTER_SECONDS", "30"))
+NOTIFICATIONS_PUBLISH_TIMEOUT = float(os.environ.get("NOTIFICATIONS_PUBLISH_TIMEOUT", "2"))
 
 # REST API (the endpoints arrive with the access-control issue).
 REST_FRAMEWORK = {

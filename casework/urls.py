@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("casework.cases.urls")),
     path("cases/<int:pk>/clock/", deadline_views.case_clock, name="case-clock"),
     path("hardship/", include("casework.hardship.urls")),
+    path("notifications/", include("notifications.urls")),
     path("units/", people_views.unit_list, name="units"),
     path("units/<int:pk>/", people_views.unit_detail, name="unit"),
     path("people/", people_views.person_list, name="people"),

@@ -54,6 +54,7 @@ ACTIONS: dict[str, Action] = {
         Action("case.prepare", _("经办：调查、初审、整理材料"), writes=True),
         Action("case.decide", _("审批决定"), writes=True),
         Action("case.work", _("承办指派的案件"), writes=True),
+        Action("case.reassign", _("改派本单位的待办任务"), writes=True),
         Action("payment.decide", _("审核和登记付款"), writes=True),
         Action("budget.view", _("查看帮扶资金预算"), writes=False),
         Action("budget.manage", _("设立预算和下拨经费"), writes=True),
@@ -124,7 +125,7 @@ ROLES: dict[str, Role] = {
             MIDDLE,
             reach=Reach.SUBTREE,
             decides=True,
-            actions=READ_TREE | {"person.reveal", "case.decide", "grant.manage"},
+            actions=READ_TREE | {"person.reveal", "case.decide", "case.reassign", "grant.manage"},
         ),
         Role(
             DISTRICT_CASEWORKER,
@@ -142,7 +143,7 @@ ROLES: dict[str, Role] = {
             UPPER,
             reach=Reach.SUBTREE,
             decides=True,
-            actions=READ_TREE | {"person.reveal", "case.decide", "grant.manage"},
+            actions=READ_TREE | {"person.reveal", "case.decide", "case.reassign", "grant.manage"},
         ),
         Role(
             FINANCE_OFFICER,
@@ -162,7 +163,7 @@ ROLES: dict[str, Role] = {
             decides=True,
             actions=READ_TREE
             | {"person.manage", "person.reveal", "case.file", "case.prepare", "case.decide", "legalaid.assign"}
-            | {"grant.manage"},
+            | {"case.reassign", "grant.manage"},
         ),
         Role(
             LAWYER,

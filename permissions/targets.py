@@ -94,6 +94,8 @@ TARGETS: dict[str, Target] = {
         Target("ledger.LedgerEntry", "ledger", "subject_unit"),
         Target("district.DistrictSetting", "settings", "district"),
         Target("cases.Case", "case", "unit", path_field="unit_path"),
+        # Seen like the memberships whose work it hands over.
+        Target("cases.Delegation", "membership", "unit"),
         # A payment is seen and decided where its case is.
         Target("hardship.AssistancePayment", "case", "case__unit", path_field="case__unit_path"),
         Target("hardship.BudgetLine", "budget", "unit"),

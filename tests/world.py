@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from casework.accounts.models import User
 from casework.district.models import DistrictSetting
@@ -152,3 +153,9 @@ def records(world, staff):
         )
         cases.append(filed(world, staff, worker=worker))
     return cases
+
+
+@pytest.fixture
+def api() -> APIClient:
+    """A REST client; ``tests.api.helpers.as_user`` signs it in."""
+    return APIClient()

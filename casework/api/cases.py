@@ -16,11 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 
+from casework.accounts.models import User
 from casework.api.serializers import Reason
 from casework.api.views import choice_param, whole_param
 from casework.cases.models import Case
 from casework.cases.selectors import TABLES, case_trail, hardship_cases, inbox, state_label
-from casework.cases.tasks import OPEN, task_claim, task_complete
+from casework.cases.tasks import OPEN, task_claim, task_complete, task_reassign
 from casework.deadlines.selectors import task_deadline
 from casework.deadlines.services import deadline_pause, deadline_resume
 from casework.hardship.choices import Category, State
@@ -221,6 +222,24 @@ class TaskPause(TaskClock):
 
 class TaskResume(TaskClock):
     change = staticmethod(deadline_resume)
+
+
+class ReassignIn(serializers.Serializer):
+    to = serializers.IntegerField(help_text="the user to give the task to: someone who may take its step")
+    reason = Reason()
+
+
+class TaskReassign(APIView):
+    """An approver of the case's unit gives the open task to a colleague."""
+
+    @extend_schema(request=ReassignIn, responses=TaskDetailOut)
+    def post(self, request: Request, pk: int) -> Response:
+        task = _task(request, pk)
+        body = ReassignIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        to = User.objects.filter(pk=body.validated_data["to"], is_active=True).first()
+        task_reassign(task=task, to=to, by=request.user, reason=body.validated_data["reason"])  # type: ignore[arg-type]
+        return Response(TaskDetailOut(_task(request, pk), context={"request": request}).data)
 
 
 class TaskBrief(TaskDue):

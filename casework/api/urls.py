@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casework.api import cases, documents, views
+from casework.api import cases, documents, notifications, views
 from casework.web.security import swagger_ui_csp
 
 v1: list[URLPattern | URLResolver] = [
@@ -25,10 +25,14 @@ v1: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/complete/", cases.TaskComplete.as_view(), name="task-complete"),
     path("tasks/<int:pk>/pause/", cases.TaskPause.as_view(), name="task-pause"),
     path("tasks/<int:pk>/resume/", cases.TaskResume.as_view(), name="task-resume"),
+    path("tasks/<int:pk>/reassign/", cases.TaskReassign.as_view(), name="task-reassign"),
     path("hardship/cases/", cases.HardshipCaseList.as_view(), name="hardship-cases"),
     path("hardship/cases/<int:pk>/", cases.HardshipCaseDetail.as_view(), name="hardship-case"),
     path("cases/<str:case_type>/<int:pk>/trail/", cases.CaseTrail.as_view(), name="case-trail"),
     path("cases/<str:case_type>/<int:pk>/documents/", documents.CaseDocuments.as_view(), name="case-documents"),
+    path("notifications/", notifications.NotificationList.as_view(), name="notifications"),
+    path("notifications/read-all/", notifications.NotificationReadAll.as_view(), name="notifications-read-all"),
+    path("notifications/<int:pk>/read/", notifications.NotificationRead.as_view(), name="notification-read"),
 ]
 
 app_name = "api"

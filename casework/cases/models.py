@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
+from casework.cases.delegation import Delegation
 from casework.cases.documents import CaseDocument
 from permissions.four_eyes import Parties
 
-__all__ = ["Case", "CaseDocument", "CaseNumberCounter", "CaseType"]
+__all__ = ["Case", "CaseDocument", "CaseNumberCounter", "CaseType", "Delegation"]
 
 
 class CaseType(models.TextChoices):

@@ -17,16 +17,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework.accounts.models import User
 from casework.cases.documents import Attachment, CaseDocument, DocumentKind, size_label, upload_limit
 from casework.cases.models import Case
 from casework.cases.selectors import TABLES, case_documents, case_open_task, case_trail, hardship_cases, inbox
-from casework.cases.services import case_document_attach, held_step
-from casework.cases.tasks import task_complete
+from casework.cases.services import case_document_attach, held_step, next_memberships
+from casework.cases.tasks import task_complete, task_reassign
 from casework.deadlines.selectors import task_deadline
 from casework.errors import CaseworkError, NotAllowed
 from casework.hardship.choices import Category, State
 from casework.org.models import Unit
-from permissions.access import object_in_scope_or_404, scope
+from permissions.access import can, object_in_scope_or_404, scope
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "task": task,
         "actions": actions,
         "deadline": task_deadline(task) if task is not None else None,
+        "reassign_to": reassign_candidates(leaf, task, request.user),
         # Whoever holds the step may attach documents and stop its clock.
         "holds_step": task is not None and held_step(leaf, request.user) is not None,  # type: ignore[arg-type]
         "trail": trail,
@@ -181,3 +183,33 @@ def hardship_filters(request: HttpRequest) -> dict[str, Any]:
         "unit": int(unit) if unit.isdigit() else None,
         "overdue": get.get("overdue") == "1",
     }
+
+
+def reassign_candidates(case: Case, task: Any, user: Any) -> list[Any]:
+    """Whom ``user`` may give the open task to: nobody unless they may
+    reassign; else everyone who may take the step, but its assignee."""
+    if task is None or not can(user, "case.reassign", case):
+        return []
+    table = TABLES.get(case.case_type)
+    people = {m.user for m in next_memberships(case, table)} if table is not None else set()
+    return sorted((p for p in people if p.pk != task.owner_id), key=lambda p: p.get_username())
+
+
+@login_required
+@require_POST
+def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the open task to a colleague, with a reason."""
+    case = object_in_scope_or_404(request.user, Case.objects.select_related("unit"), pk=pk)
+    task = case_open_task(case)
+    if task is None:
+        raise PermissionDenied(_("此案件没有待办步骤。"))
+    to = User.objects.filter(pk=request.POST.get("to") or 0, is_active=True).first()
+    try:
+        task_reassign(task=task, to=to, by=request.user, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from error
+    except CaseworkError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("已改派给%(user)s。") % {"user": to})
+    return redirect("cases:case", pk=case.pk)

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from casework.accounts.models import User
 from casework.calendar import add_working_days
+from casework.cases.delegation import delegates_of
 from casework.cases.selectors import TABLES, state_label
 from casework.cases.services import case_subject, next_memberships, unit_path_ancestors
 from casework.deadlines.models import TaskDeadline
@@ -109,8 +110,8 @@ def stage_recipients(deadline: TaskDeadline, case: Any, stage: Stage) -> list[Us
     if stage.name == "escalated":
         return escalation_recipients(case, stage.level)
     owner = deadline.task.owner
-    if owner is not None:
-        return [owner]
+    if owner is not None:  # and whoever stands in for them on leave
+        return [owner, *delegates_of(owner, case.unit_path)]
     return [m.user for m in next_memberships(case, TABLES[case.case_type])]
 
 

@@ -100,6 +100,14 @@ _SPECS = [
         )
     ),
     SettingSpec(
+        "bargaining.reply_days",
+        _("集体协商要约的书面回应期限（日）"),
+        Measure.DAYS,
+        "《集体合同规定》第32条：收到要约之日起20日内书面回应（各地可缩短）",
+        minimum=Decimal("1"),
+        maximum=Decimal("60"),
+    ),
+    SettingSpec(
         "deadlines.reminder_working_days",
         _("到期前提醒（提前工作日数）"),
         Measure.WORKING_DAYS,

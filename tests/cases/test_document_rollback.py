@@ -135,7 +135,8 @@ def check(*args: str) -> tuple[int, dict]:
 def test_documents_check_finds_changed_missing_and_orphan_files(world, staff, media):
     case = submit(world, staff)
     first, second = attach(case, staff["caseworker"], "1.pdf"), attach(case, staff["caseworker"], "2.png", PNG)
-    assert check() == (0, check()[1]) and check()[1]["documents"] == 2 and check()[1]["ok"]
+    code, result = check()
+    assert code == 0 and result["documents"] == 2 and result["ok"]
     (media / first.file.name).write_bytes(PDF + b"changed")
     (media / second.file.name).unlink()
     orphan = media / "documents" / "left-over.pdf"

@@ -20,14 +20,14 @@ SUBTREE = {"own", "below"}
 EXPECTED: dict[str, tuple[str, set[str], set[str]]] = {
     "enterprise_chair": ("enterprise", {"own"}, {"case.view", "case.file"}),
     "street_caseworker": ("street", SUBTREE, {"case.view", "case.file", "case.prepare"}),
-    "street_approver": ("street", SUBTREE, {"case.view", "case.decide"}),
+    "street_approver": ("street", SUBTREE, {"case.view", "case.decide", "case.reassign"}),
     "district_caseworker": ("district", SUBTREE, {"case.view", "case.file", "case.prepare"}),
-    "district_approver": ("district", SUBTREE, {"case.view", "case.decide"}),
+    "district_approver": ("district", SUBTREE, {"case.view", "case.decide", "case.reassign"}),
     "finance_officer": ("district", SUBTREE, {"case.view", "payment.decide"}),
     "legal_officer": (
         "district",
         SUBTREE,
-        {"case.view", "case.file", "case.prepare", "case.decide", "legalaid.assign"},
+        {"case.view", "case.file", "case.prepare", "case.decide", "case.reassign", "legalaid.assign"},
     ),
     "lawyer": ("district", set(), {"case.view", "case.work"}),  # granted cases only
     "honours_committee": ("district", set(), {"case.view", "honours.vote"}),  # granted campaigns only
@@ -43,6 +43,7 @@ def test_the_table_covers_every_case_action():
         "case.prepare",
         "case.decide",
         "case.work",
+        "case.reassign",
         "payment.decide",
         "legalaid.assign",
         "honours.vote",

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from casework.cases.delegation import delegation_give
 from casework.cases.documents import DocumentKind
 from casework.cases.services import case_document_attach
 from casework.hardship.batches import BatchLine, payment_batch_request
@@ -31,7 +33,9 @@ ROUTES = {
     "api/v1/tasks/<int:pk>/complete/": ("task", "post"),
     "api/v1/tasks/<int:pk>/pause/": ("task", "post"),
     "api/v1/tasks/<int:pk>/resume/": ("task", "post"),
+    "api/v1/tasks/<int:pk>/reassign/": ("task", "post"),
     "api/v1/hardship/cases/<int:pk>/": ("case", "get"),
+    "api/v1/notifications/<int:pk>/read/": ("notification", "post"),
     "api/v1/cases/<str:case_type>/<int:pk>/trail/": ("case", "get"),
     "api/v1/cases/<str:case_type>/<int:pk>/documents/": ("case", "get"),
     "cases/<int:pk>/": ("case", "get"),
@@ -39,7 +43,10 @@ ROUTES = {
     "cases/<int:pk>/documents/": ("case", "post"),
     "cases/<int:pk>/documents/<int:document_pk>/": ("document", "get"),
     "cases/<int:pk>/clock/": ("case", "post"),
+    "cases/<int:pk>/reassign/": ("case", "post"),
+    "cases/delegations/<int:pk>/revoke/": ("delegation", "post"),
     "hardship/<int:pk>/payments/": ("case", "post"),
+    "notifications/<int:pk>/read/": ("notification", "post"),
     "hardship/payments/<int:pk>/decide/": ("payment", "post"),
     "hardship/batches/<int:pk>/": ("batch", "get"),
     "hardship/batches/<int:pk>/decide/": ("batch", "post"),
@@ -68,13 +75,22 @@ def test_every_url_with_an_id_is_listed_here():
 
 
 @pytest.fixture
-def objects(world, staff, money, records, media):
+def objects(world, staff, money, records, media, user_with):
     case = records[0]
     payment = payment_request(
         case=case, assistance_type="living", amount="100", budget_line=money["street"], by=staff["caseworker"]
     )
     batch = payment_batch_request(
         campaign="送温暖", budget_line=money["street"], lines=[BatchLine(records[1].pk, "100")], by=staff["caseworker"]
+    )
+    delegation = delegation_give(
+        by=staff["caseworker"],
+        delegate=user_with("street_caseworker", world.units["S1"]),
+        role="street_caseworker",
+        unit=world.units["S1"],
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        reason="年休假",
     )
     document = case_document_attach(
         case=case, uploaded_file=upload("visit.png", PNG), kind=DocumentKind.OTHER, by=staff["caseworker"]
@@ -88,6 +104,9 @@ def objects(world, staff, money, records, media):
         "payment": payment,
         "batch": batch,
         "document": document,
+        "delegation": delegation,
+        # Someone else's notification: a recipient's own, whatever the reader's roles.
+        "notification": OutboxMessage.objects.latest("pk"),
     }
 
 
@@ -105,7 +124,7 @@ def test_a_neighbouring_street_guessing_an_id_finds_nothing(route, client, world
     for role in NEIGHBOUR_ROLES[1:]:
         Membership.objects.create(user=neighbour, unit=world.units["S2"], role=role)
     url = url_for(route, objects)
-    before = (LedgerEntry.objects.count(), OutboxMessage.objects.count())
+    before = (LedgerEntry.objects.count(), list(OutboxMessage.objects.values_list("pk", "read_at")))
     method = ROUTES[route][1]
     if route.startswith("api/"):
         api = APIClient()
@@ -115,7 +134,7 @@ def test_a_neighbouring_street_guessing_an_id_finds_nothing(route, client, world
         client.force_login(neighbour)
         response = getattr(client, method)(url, {"reason": "x", "decision": "approve", "change": "pause"})
     assert response.status_code == 404, (url, response.status_code)
-    assert (LedgerEntry.objects.count(), OutboxMessage.objects.count()) == before
+    assert (LedgerEntry.objects.count(), list(OutboxMessage.objects.values_list("pk", "read_at"))) == before
 
 
 # Writes that name no object: the forms and lists that create.
@@ -129,7 +148,7 @@ def everything() -> tuple:
 
     return (
         LedgerEntry.objects.count(),
-        OutboxMessage.objects.count(),
+        list(OutboxMessage.objects.order_by("pk").values_list("pk", "read_at")),
         list(Case.objects.order_by("pk").values_list("pk", "state")),
         list(AssistancePayment.objects.order_by("pk").values_list("pk", "state")),
         list(PaymentBatch.objects.order_by("pk").values_list("pk", "state")),
@@ -145,7 +164,11 @@ def test_the_auditor_sees_every_object_and_changes_nothing_anywhere(client, worl
     api.force_authenticate(auditor)
     client.force_login(auditor)
     before = everything()
-    writes = [url_for(r, objects) for r, (_kind, method) in ROUTES.items() if method == "post"]
+    # Marking a notification read is the recipient's own business, not a
+    # write to a case: someone else's answers 404 (the test above).
+    writes = [
+        url_for(r, objects) for r, (kind, method) in ROUTES.items() if method == "post" and kind != "notification"
+    ]
     writes += ["/" + r for r in CREATES]
     filing = {
         "worker": world.people["E1"].pk,
@@ -157,6 +180,7 @@ def test_the_auditor_sees_every_object_and_changes_nothing_anywhere(client, worl
     membership = {"user": auditor.pk, "unit": world.units["S1"].pk, "role": "street_caseworker"}
     for url in writes:
         body = {"reason": "抽查", "action": "approve", "decision": "approve", "change": "pause", "campaign": "x"}
+        body |= {"to": auditor.pk}
         body |= filing if "hardship/cases" in url else membership if "memberships/" in url else {}
         response = api.post(url, body, format="json") if url.startswith("/api/") else client.post(url, body)
         assert response.status_code == 403, (url, response.status_code)
