@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "casework.deadlines",
     "casework.district",
     "casework.hardship",
+    "casework.bargaining",
     "casework.web",
     "permissions",
     "notifications",

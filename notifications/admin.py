@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext
@@ -67,6 +68,8 @@ class WebhookSubscriberAdmin(admin.ModelAdmin):
     fields = ("unit", "url", "owner", "description", "secret_masked", "active", "paused_at", "consecutive_failures")
     readonly_fields = ("secret_masked", "active", "paused_at", "consecutive_failures")
     actions = ["pause", "resume", "rotate_secret"]
+    # An address typed without a scheme is taken as https (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("签名密钥"))
     def secret_masked(self, subscriber: WebhookSubscriber) -> str:

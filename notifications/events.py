@@ -101,6 +101,23 @@ register(
     _("案件%(case)s的“%(step)s”已于%(due)s到期仍未办结，请督促办理（第%(level)s级督办）。"),
 )
 
+# Reassignment and delegation (casework/cases/tasks.py, delegation.py).
+register(
+    "case.task_reassigned",
+    _("任务改派：%(case)s"),
+    _("案件%(case)s的当前任务已改派给%(to)s，办理期限不变。"),
+)
+register(
+    "delegation.given",
+    _("%(delegator)s委托您办理其任务"),
+    _("%(starts_on)s至%(ends_on)s期间，%(delegator)s的待办任务由您代为办理，并由您接收有关通知。"),
+)
+register(
+    "delegation.revoked",
+    _("%(delegator)s已收回委托"),
+    _("%(delegator)s已收回对您的工作委托，其任务不再由您代办。"),
+)
+
 # The notification channels themselves.
 register(
     "webhook.paused",
@@ -197,9 +214,10 @@ def render(
             number = case_numbers([(subject_type, subject_id)]).get(subject_id)
         fields["case"] = number or f"#{subject_id}"
     fields.update(_step_labels(code, payload))
-    if isinstance(payload.get("step"), str):
+    if isinstance(payload.get("step"), str) and payload["step"]:
         # The scan stores the step's label in the default language, which is
-        # the msgid: translate it into the reader's language here.
+        # the msgid: translate it into the reader's language here. (Not an
+        # empty one: that would replace its dash with nothing.)
         fields["step"] = gettext(payload["step"])
     text = event_text(code)
     return Rendered(

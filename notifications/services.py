@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -210,9 +210,16 @@ def webhook_subscriber_resume(*, subscriber: WebhookSubscriber, by: User | None)
         missed: list[int] = []
         if since is not None:
             received = Delivery.objects.filter(outbox_event=OuterRef("pk"), subscriber=fresh, status=DeliveryStatus.OK)
+            # The events that failed were created before their first failed
+            # attempt (``failing_since``): created since then or failed since then.
+            failed = Delivery.objects.filter(
+                outbox_event=OuterRef("pk"), subscriber=fresh, status=DeliveryStatus.FAILED, at__gte=since
+            )
             missed = list(
                 OutboxEvent.objects.filter(
-                    created_at__gte=since, dispatched_at__isnull=False, unit_path__startswith=fresh.unit.path
+                    Q(created_at__gte=since) | Q(Exists(failed)),
+                    dispatched_at__isnull=False,
+                    unit_path__startswith=fresh.unit.path,
                 )
                 .exclude(unit_path="")
                 .exclude(Exists(received))

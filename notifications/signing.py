@@ -39,5 +39,7 @@ def verify(
     stamp = int(stamps[0])
     if abs((time.time() if now is None else now) - stamp) > tolerance:
         return False
-    expected = signature(secret, body, stamp)
-    return any(hmac.compare_digest(expected, given) for given in parts.get("v1", []))
+    expected = signature(secret, body, stamp).encode()
+    # Compared as bytes: compare_digest raises TypeError on non-ASCII str, and
+    # a forged header must be refused, not crash the receiver.
+    return any(hmac.compare_digest(expected, given.encode()) for given in parts.get("v1", []))

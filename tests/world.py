@@ -83,7 +83,7 @@ def user_with(db: None) -> Callable[..., User]:
     return make
 
 
-HARDSHIP_SETTINGS = {
+DISTRICT_SETTINGS = {
     "hardship.minimum_living_standard": "1000",
     "hardship.relative_multiple": "2",
     "hardship.accident_cost_share": "0.8",
@@ -102,12 +102,23 @@ HARDSHIP_SETTINGS = {
     "hardship.exit_months_above_standard": "6",
     "hardship.ceiling.living": "3000",
     "hardship.ceiling.medical": "5000",
+    "bargaining.reply_days": "20",
+    "bargaining.coordination_days": "30",
+    "bargaining.filing_days": "10",
+    "bargaining.review_days": "15",
+    "bargaining.renewal_months": "3",
+    "bargaining.preparation_working_days": "20",
+    "bargaining.negotiation_days": "60",
+    "bargaining.congress_days": "30",
+    "bargaining.signing_days": "5",
+    "bargaining.publish_working_days": "5",
+    "bargaining.local_minimum_wage": "2690",
 }
 
 
 @pytest.fixture
 def district(world):
-    for key, value in HARDSHIP_SETTINGS.items():
+    for key, value in DISTRICT_SETTINGS.items():
         DistrictSetting.objects.create(
             district=world.units["D1"], key=key, value=value, effective_from=date(2020, 1, 1)
         )

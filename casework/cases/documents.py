@@ -48,6 +48,8 @@ class DocumentKind(models.TextChoices):
     HOUSEHOLD = "household", _l("户籍和家庭成员证明")
     MEDICAL = "medical", _l("病历和医疗费用")
     RECORD = "record", _l("调查、评议和公示记录")
+    LETTER = "letter", _l("对方或主管部门的书面文件")
+    AGREEMENT = "agreement", _l("协商记录、协议文本和签字页")
     OTHER = "other", _l("其他材料")
 
 

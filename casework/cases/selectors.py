@@ -39,6 +39,8 @@ def actionable_states(user: User) -> dict[str, set[str]]:
     states: dict[str, set[str]] = {}
     for case_type, table in TABLES.items():
         for t in table.transitions:
+            if t.on_expiry:
+                continue
             takers = (t.roles or held) & held
             if any(t.permission in ROLES[role].actions for role in takers):
                 states.setdefault(case_type, set()).add(t.state)

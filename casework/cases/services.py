@@ -112,6 +112,13 @@ def case_step(
     acting = acting_as(by, transition.permission, fresh, roles=transition.role_filter)
     transition.check(fresh, by=by, reason=reason, data=data)
     checked = documents_check(documents)
+    earlier = evidence_since_step(fresh) if transition.needs_evidence else []
+    if transition.needs_evidence and not checked and not earlier:
+        raise RuleViolation(
+            _("材料：此步骤登记对方的书面行为，须上传其文件（如书面回应、审查意见书）作为依据。"),
+            code="case.evidence_required",
+            field="documents",
+        )
     before = fresh.state
     fresh.state = transition.target_state(fresh)
     fresh.save(update_fields=["state", "updated_at"])
@@ -125,7 +132,7 @@ def case_step(
         reason=reason,
         payload={"number": fresh.number, **(payload or {})},
         personal={**(personal or {}), **documents_personal(stored)},
-        evidence=[*(evidence or []), *documents_evidence(stored)],
+        evidence=[*(evidence or []), *documents_evidence([*earlier, *stored])],
         **acting,
     )
     documents_link(stored, entry)
@@ -136,6 +143,19 @@ def case_step(
         payload={"number": fresh.number, "from_state": before, "to_state": fresh.state, "ledger_seq": entry.seq},
     )
     return fresh, transition
+
+
+def evidence_since_step(case: Case) -> list[CaseDocument]:
+    """Documents attached to ``case`` since its open step began (the letter
+    uploaded before the step that records it is taken)."""
+    from viewflow.workflow.models import Task
+
+    from casework.cases.tasks import OPEN  # the task service imports this module
+
+    task = Task.objects.filter(process_id=case.pk, status__in=OPEN).order_by("-pk").first()
+    if task is None:
+        return []
+    return list(CaseDocument.objects.filter(case_id=case.pk, uploaded_at__gte=task.created).order_by("pk"))
 
 
 def filer(case: Case) -> list[User]:

@@ -48,19 +48,24 @@ def task_complete(
     *,
     task: Task,
     action: str,
-    by: User,
+    by: User | None,
     reason: str = "",
     data: dict[str, Any] | None = None,
     documents: Sequence[Attachment] = (),
 ) -> Case:
     """Take ``action`` on the case of ``task`` and move the flow on.
-    ``documents`` go with the step (see ``case_step``)."""
+    ``documents`` go with the step (see ``case_step``). ``by`` None is the
+    system (the deadline scan taking a step on expiry)."""
     with atomic_with_files():
         case = case_lock(task.process.coerced)
         fresh = Task.objects.select_for_update().get(pk=task.pk)
         if fresh.status not in OPEN or fresh.flow_task.name != case.state:
             raise Conflict(_("任务：已被他人处理，请刷新后再试。"), code="task.already_done", field="task")
-        if fresh.owner_id not in (None, by.pk) and not stands_in_for(by, fresh.owner, case.unit_path):
+        if (
+            by is not None
+            and fresh.owner_id not in (None, by.pk)
+            and not stands_in_for(by, fresh.owner, case.unit_path)
+        ):
             raise NotAllowed(
                 _("任务：已由%(owner)s认领，请联系其办理或由审批人改派。") % {"owner": fresh.owner},
                 code="task.claimed_by_other",

@@ -9,6 +9,11 @@ review: street approvers only); ``needs_reason`` makes the reason mandatory; ``r
 checks of the case and the submitted data, each returning a
 ``RuleViolation`` or None. ``data_schema`` is the JSON Schema of the
 ``data`` the action takes, published by the generic task API.
+``needs_evidence``: the step records an outside party's act (the
+employer's reply, the labour bureau's objection), so a document must come
+with it or have been attached since the step began. ``on_expiry``: nobody
+takes this step; the deadline scan takes it, as the system, once the
+state's period has passed (no objection in time: the agreement is in force).
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ class Transition:
     # Whether its takers are told when a case reaches its state: the expected
     # next step, not an option always open (a withdrawal).
     notifies: bool = True
+    needs_evidence: bool = False
+    on_expiry: bool = False
     rules: tuple[Rule, ...] = ()
     data_schema: dict[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
 
@@ -76,6 +83,11 @@ class Table:
         if unknown:
             raise ValueError(f"periods for states without a step: {sorted(unknown)}")
         for t in self.transitions:
+            if t.on_expiry and t.notifies:
+                raise ValueError(f"{t.state}.{t.action} is taken on expiry: nobody is told to take it")
+            if t.on_expiry and t.state not in self.periods:
+                raise ValueError(f"{t.state}.{t.action} is taken on expiry but {t.state} has no period")
+        for t in self.transitions:
             key = (t.state, t.action)
             if key in self._by_key:
                 raise ValueError(f"two transitions for {key}")
@@ -103,5 +115,14 @@ class Table:
             ) from None
 
     def available(self, case: Any, user: User) -> list[Transition]:
-        """What ``user`` may do to ``case`` now (the buttons, the API's actions)."""
-        return [t for t in self.from_state(case.state) if can(user, t.permission, case, roles=t.role_filter)]
+        """What ``user`` may do to ``case`` now (the buttons, the API's actions);
+        never a step the system takes on expiry."""
+        return [
+            t
+            for t in self.from_state(case.state)
+            if not t.on_expiry and can(user, t.permission, case, roles=t.role_filter)
+        ]
+
+    def on_expiry(self, state: str) -> Transition | None:
+        """The step the system takes when ``state``'s period has passed."""
+        return next((t for t in self.from_state(state) if t.on_expiry), None)

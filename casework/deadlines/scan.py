@@ -12,6 +12,12 @@ skips rows another one holds):
   ``deadlines.second_escalation_working_days`` working days, to the
   approvers of the unit one level, then two levels, above the step's takers.
 
+Some steps nobody takes: the bureau's review period passes without an
+objection and the agreement is in force. The scan takes those first (the
+transition table marks them ``on_expiry``), as the system, the day after
+the due date, under the case's lock like any step; a step already taken
+by a concurrent scan is a ``Conflict`` and skipped.
+
 A paused clock has no stage. Each stage is one ledger entry on the case's
 trail (by the system) and one notification per recipient: the assignee of a
 claimed task, else everyone who may take it.
@@ -36,7 +42,7 @@ from casework.cases.services import case_subject, next_memberships, unit_path_an
 from casework.deadlines.models import TaskDeadline
 from casework.deadlines.selectors import OPEN_STATUSES
 from casework.district.selectors import setting_value
-from casework.errors import RuleViolation
+from casework.errors import Conflict, RuleViolation
 from casework.ledger.services import ledger_append
 from casework.org.models import Membership
 from notifications.services import outbox_queue
@@ -144,12 +150,51 @@ def _record(deadline: TaskDeadline, case: Any, stage: Stage, today: date) -> Non
     deadline.save(update_fields=["reminded_on", "due_noticed_on", "overdue_noticed_on", "escalation_level"])
 
 
+def expiries_take(today: date) -> int:
+    """Take every step the tables mark ``on_expiry`` whose due date has
+    passed; returns how many were taken."""
+    from casework.cases.tasks import task_complete  # the task service imports the selectors this module uses
+
+    expiring = Q()
+    for case_type, table in TABLES.items():
+        states = [t.state for t in table.transitions if t.on_expiry]
+        if states:
+            expiring |= Q(case__case_type=case_type, case__state__in=states)
+    if not expiring:
+        return 0
+    due = (
+        TaskDeadline.objects.filter(expiring, task__status__in=OPEN_STATUSES, paused_since__isnull=True, due__lt=today)
+        .order_by("due", "task_id")
+        .select_related("task", "case")
+    )
+    taken = 0
+    for deadline in list(due):
+        case = deadline.case.coerced
+        transition = TABLES[case.case_type].on_expiry(case.state)
+        if transition is None or deadline.task.flow_task.name != case.state:
+            continue
+        try:
+            task_complete(
+                task=deadline.task,
+                action=transition.action,
+                by=None,
+                reason=f"{transition.label}（{deadline.due.isoformat()}）",
+            )
+        except Conflict:
+            continue  # another scan took it, or someone acted meanwhile
+        taken += 1
+    return taken
+
+
 def deadlines_scan(today: date | None = None) -> dict[str, Any]:
-    """Run every stage due today, once; returns counts per stage and the
-    district settings found missing."""
+    """Take the steps due on expiry, then run every stage due today, once;
+    returns counts per stage and the district settings found missing."""
     today = today or timezone.localdate()
     counts: Counter[str] = Counter()
     missing: set[str] = set()
+    taken = expiries_take(today)
+    if taken:
+        counts["taken_on_expiry"] = taken
     candidates = (
         TaskDeadline.objects.filter(
             task__status__in=OPEN_STATUSES, paused_since__isnull=True, due__lte=today + LOOKAHEAD
@@ -170,6 +215,8 @@ def deadlines_scan(today: date | None = None) -> dict[str, Any]:
             if deadline is None:
                 continue
             case = deadline.case.coerced
+            if not any(not t.on_expiry for t in TABLES[case.case_type].from_state(case.state)):
+                continue  # only the scan itself acts here (an agreement in force): nobody to remind
             stage = next_stage(deadline, case, today)
             if isinstance(stage, str):
                 missing.add(stage)

@@ -107,6 +107,91 @@ _SPECS = [
         minimum=Decimal("1"),
         maximum=Decimal("60"),
     ),
+    # A district counting the reply in working days enters this one instead
+    # (some local rules: 10 working days); it takes precedence when set.
+    SettingSpec(
+        "bargaining.reply_working_days",
+        _("集体协商要约的书面回应期限（工作日，设置后优先适用）"),
+        Measure.WORKING_DAYS,
+        "地方集体协商条例（如10个工作日）",
+        minimum=Decimal("1"),
+        maximum=Decimal("40"),
+    ),
+    *(
+        SettingSpec(key, label, measure, source, minimum=Decimal("1"), maximum=Decimal(maximum))
+        for key, label, measure, source, maximum in (
+            (
+                "bargaining.coordination_days",
+                _("劳动保障部门协调处理期限（日）"),
+                Measure.DAYS,
+                "《集体合同规定》第52条：受理之日起30日内结束，可延长15日",
+                "60",
+            ),
+            (
+                "bargaining.filing_days",
+                _("签字后报送劳动保障部门的期限（日）"),
+                Measure.DAYS,
+                "《集体合同规定》第42条：双方签字后10日内报送",
+                "30",
+            ),
+            (
+                "bargaining.review_days",
+                _("劳动保障部门审查期限（日）"),
+                Measure.DAYS,
+                "《集体合同规定》第45、47条：收到文本之日起15日内未提出异议即生效",
+                "30",
+            ),
+            (
+                "bargaining.renewal_months",
+                _("期满前开始续签协商（月）"),
+                Measure.MONTHS,
+                "《集体合同规定》第38条：期满前3个月内协商续订",
+                "6",
+            ),
+            (
+                "bargaining.preparation_working_days",
+                _("协商准备和发出要约的期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "地方做法（集中要约行动：20个工作日内发出要约）",
+                "120",
+            ),
+            (
+                "bargaining.negotiation_days",
+                _("收到回应后协商形成草案的期限（日）"),
+                Measure.DAYS,
+                "地方做法（60日）",
+                "365",
+            ),
+            (
+                "bargaining.congress_days",
+                _("草案提交职代会审议的期限（日）"),
+                Measure.DAYS,
+                "地方做法（30日）",
+                "120",
+            ),
+            (
+                "bargaining.signing_days",
+                _("职代会通过后首席代表签字的期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "地方做法（5个工作日）",
+                "30",
+            ),
+            (
+                "bargaining.publish_working_days",
+                _("生效后向全体职工公布的期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "《集体合同规定》第48条：生效后及时公布（地方做法5个工作日）",
+                "30",
+            ),
+        )
+    ),
+    SettingSpec(
+        "bargaining.local_minimum_wage",
+        _("当地月最低工资标准（元）"),
+        Measure.YUAN,
+        "省级人民政府公布的最低工资标准（本区所在档）",
+        minimum=Decimal("1"),
+    ),
     SettingSpec(
         "deadlines.reminder_working_days",
         _("到期前提醒（提前工作日数）"),

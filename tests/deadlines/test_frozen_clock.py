@@ -13,7 +13,6 @@ from django.utils import timezone
 from casework.deadlines.models import TaskDeadline
 from casework.deadlines.periods import Period
 from casework.deadlines.services import deadline_pause, deadline_resume, deadline_start
-from casework.district.models import DistrictSetting
 from tests.hardship.conftest import open_task
 from tests.hardship.test_flow import submit
 
@@ -50,9 +49,6 @@ def test_a_clock_paused_across_the_spring_festival_moves_by_the_working_days_onl
 
 
 def test_a_natural_day_period_ending_on_a_sunday_ends_on_the_monday(world, district):
-    DistrictSetting.objects.create(
-        district=district, key="bargaining.reply_days", value=20, effective_from=date(2020, 1, 1)
-    )
     offer_received = date(2026, 3, 9)  # the 20th day after it is Sunday 29 March
     assert date(2026, 3, 29).weekday() == 6
     deadline = Period("bargaining.reply_days").due(SimpleNamespace(unit=world.units["E1"]), offer_received)
