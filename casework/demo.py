@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from casework.accounts.models import User
 from casework.accounts.services import user_account_create
+from casework.bargaining.demo import seed_bargaining
 from casework.hardship.demo import seed_hardship
 from casework.org.models import Unit, UnitKind
 from casework.org.selectors import current_memberships
@@ -167,6 +168,7 @@ def seed_demo(*, today: date | None = None) -> Counter[str]:
             created.update(_member(people, index, grass_roots, admin, district, today))
     users = {u.username: u for u in User.objects.filter(username__in=[login.username for login in LOGINS])}
     created.update(seed_hardship(district=district, today=today, users=users))
+    created.update(seed_bargaining(district=district, today=today, users=users))
     return created
 
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("cases/", include("casework.cases.urls")),
     path("cases/<int:pk>/clock/", deadline_views.case_clock, name="case-clock"),
     path("hardship/", include("casework.hardship.urls")),
+    path("bargaining/", include("casework.bargaining.urls")),
+    path("bargaining/campaigns/", include("casework.bargaining.campaign_urls")),
     path("notifications/", include("notifications.urls")),
     path("units/", people_views.unit_list, name="units"),
     path("units/<int:pk>/", people_views.unit_detail, name="unit"),

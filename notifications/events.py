@@ -79,6 +79,15 @@ register(
     _("您提交的批量发放清单#%(batch)s未获批准，理由见清单记录。"),
 )
 
+# Bargaining: a district's campaign served the offer (casework/bargaining/campaign_services.py).
+register(
+    "bargaining.campaign_opened",
+    _("集中要约：%(case)s"),
+    _(
+        "区总工会“%(campaign)s”已于%(served_on)s向本企业送达工资集体协商要约（案件%(case)s）。请确定职工方协商代表；企业的书面回应期限至%(due)s。"
+    ),
+)
+
 # Due dates (casework/deadlines/scan.py): payload case, number, step, due, level.
 register(
     "deadline.reminder",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +34,18 @@ from notifications.models import (
 )
 
 logger = logging.getLogger(__name__)
+# Rows per INSERT when many events are queued at once.
+BULK_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """One change to announce: what ``outbox_queue`` takes, for ``outbox_queue_many``."""
+
+    event: str
+    subject: tuple[str, str]
+    recipients: Iterable[User]
+    payload: dict[str, Any] | None = None
 
 
 def outbox_queue(
@@ -41,28 +54,43 @@ def outbox_queue(
     """Write the event and one outbox row per distinct, active recipient, and
     deliver them once the transaction commits. Must run inside the
     transaction of the change it announces."""
+    return outbox_queue_many([Announcement(event, subject, recipients, payload)])
+
+
+def outbox_queue_many(announcements: Iterable[Announcement]) -> list[OutboxMessage]:
+    """``outbox_queue`` for many changes of one transaction (a campaign
+    opening a case per enterprise): the events, then all their rows, in one
+    statement each; each event is delivered on its own after commit."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_queue must run inside the transaction of the change it announces")
-    data = json_safe(payload or {})
-    occurrence = OutboxEvent.objects.create(event=event, subject_type=subject[0], subject_id=subject[1], payload=data)
-    seen: set[int] = set()
+    wanted = [(a, json_safe(a.payload or {})) for a in announcements]
+    occurrences = OutboxEvent.objects.bulk_create(
+        [
+            OutboxEvent(event=a.event, subject_type=a.subject[0], subject_id=a.subject[1], payload=data)
+            for a, data in wanted
+        ],
+        batch_size=BULK_BATCH,
+    )
     rows = []
-    for user in recipients:
-        if user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        rows.append(
-            OutboxMessage(
-                event=event,
-                subject_type=subject[0],
-                subject_id=subject[1],
-                recipient=user,
-                payload=data,
-                outbox_event=occurrence,
+    for (announcement, data), occurrence in zip(wanted, occurrences, strict=True):
+        seen: set[int] = set()
+        for user in announcement.recipients:
+            if user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            rows.append(
+                OutboxMessage(
+                    event=announcement.event,
+                    subject_type=announcement.subject[0],
+                    subject_id=announcement.subject[1],
+                    recipient=user,
+                    payload=data,
+                    outbox_event=occurrence,
+                )
             )
-        )
-    created = OutboxMessage.objects.bulk_create(rows)
-    transaction.on_commit(partial(dispatch_after_commit, occurrence.pk), robust=True)
+    created = OutboxMessage.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    for occurrence in occurrences:
+        transaction.on_commit(partial(dispatch_after_commit, occurrence.pk), robust=True)
     return created
 
 

@@ -101,6 +101,8 @@ TARGETS: dict[str, Target] = {
         Target("hardship.BudgetLine", "budget", "unit"),
         # A campaign list is seen where the money comes from.
         Target("hardship.PaymentBatch", "budget", "budget_line__unit"),
+        # A bargaining campaign is the district's: seen where its cases are seen from the district up.
+        Target("bargaining.Campaign", "case", "district"),
         # viewflow's tasks: those of cases only, placed where their case is.
         Target(
             "viewflow.Task",

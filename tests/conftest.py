@@ -45,8 +45,9 @@ def seeded_calendar(transactional_db: None) -> None:
         import_module("casework.calendar.migrations.0002_seed_chinese_calendar").seed(apps, None)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def media(settings: Any, tmp_path: Path) -> Path:
-    """``MEDIA_ROOT`` (where case documents are stored) for this test only."""
+    """``MEDIA_ROOT`` (where case documents are stored) for this test only:
+    every test, so none writes under var/ (the demo seed attaches letters)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return Path(settings.MEDIA_ROOT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -13,6 +13,9 @@ from casework.accounts.models import User
 from casework.errors import RuleViolation
 from casework.ledger.services import ledger_append
 from casework.org.models import Unit
+
+if TYPE_CHECKING:
+    from casework.people.models import Person
 
 
 def user_account_create(
@@ -54,5 +57,33 @@ def user_account_create(
             unit=unit,
             payload=payload,
             personal={"display_name": display_name},
+        )
+    return user
+
+
+def user_person_link(*, user: User, person: Person, by: User, reason: str = "") -> User:
+    """Say which registry person a login is (a union chair is the chief
+    representative of its side by default, 集体合同规定 20). An
+    administrator of a unit over the person's employer does it; one ledger
+    entry."""
+    from permissions.access import acting_as
+
+    acting = acting_as(by, "person.manage", person)
+    with transaction.atomic():
+        taken = User.objects.filter(person=person).exclude(pk=user.pk).first()
+        if taken is not None:
+            raise RuleViolation(
+                _("人员：已关联账号%(username)s。") % {"username": taken.get_username()},
+                code="accounts.person_taken",
+                field="person",
+            )
+        user.person = person
+        user.save(update_fields=["person"])
+        ledger_append(
+            action="account.person_linked",
+            subject=user,
+            reason=reason,
+            payload={"username": user.get_username(), "person": person.pk},
+            **acting,
         )
     return user

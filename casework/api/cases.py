@@ -5,7 +5,7 @@ end, reading each task's ``actions`` and the JSON Schema of their ``data``."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -256,7 +256,11 @@ class TaskBrief(TaskDue):
         return task.owner.get_username() if task.owner is not None else None
 
 
-def with_open_tasks(cases: QuerySet[HardshipCase]) -> QuerySet[HardshipCase]:
+C = TypeVar("C", bound=Case)
+
+
+def with_open_tasks(cases: QuerySet[C]) -> QuerySet[C]:
+    """Each case with its open tasks (``open_tasks``), for lists: no query per case."""
     return cases.prefetch_related(
         Prefetch(
             "task_set",

@@ -15,3 +15,8 @@ class BargainingConfig(AppConfig):
         from casework.cases.selectors import register_case_type
 
         register_case_type("bargaining", TABLE, State)
+
+        from casework.bargaining.views import case_page_bargaining
+        from casework.cases.views import PAGE_EXTRAS
+
+        PAGE_EXTRAS["bargaining"] = ("bargaining/case_extra.html", case_page_bargaining)

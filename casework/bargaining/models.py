@@ -29,6 +29,15 @@ class BargainingCase(Case):
         related_name="renewal",
     )
     workers_covered = models.PositiveIntegerField(_("覆盖职工人数"), default=0)
+    # The district's campaign that served the offer, if one did.
+    campaign = models.ForeignKey(
+        "bargaining.Campaign",
+        verbose_name=_("集中要约"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
 
     # Preparation: figures as entered, with where they come from.
     average_wage = models.DecimalField(
@@ -130,3 +139,6 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} #{self.number}"
+
+
+from casework.bargaining.campaigns import Campaign  # noqa: E402, F401  (a model of this app, registered here)

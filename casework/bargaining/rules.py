@@ -32,9 +32,9 @@ class SeatIn:
 
     def identity(self) -> str:
         """Who the seat is, to find one person on both sides (24)."""
-        if self.person_id is not None:
-            return f"person:{self.person_id}"
-        return f"id:{self.id_number}" if self.id_number else f"name:{self.name}"
+        if self.id_number:  # a registry person's seat carries their number too
+            return f"id:{self.id_number}"
+        return f"person:{self.person_id}" if self.person_id is not None else f"name:{self.name}"
 
 
 def side_check(

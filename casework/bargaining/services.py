@@ -15,14 +15,24 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from casework.accounts.models import User
-from casework.bargaining.choices import FINAL_STATES, Reply, SeatRole, Side, State
+from casework.bargaining.choices import Reply, SeatRole, Side, State
 from casework.bargaining.models import BargainingCase, Round, Seat
+from casework.bargaining.opening import (
+    SERIES,
+    already_open,
+    covered_check,
+    grass_roots_check,
+    open_cases_of,
+    opened_entry,
+    opened_fields,
+)
 from casework.bargaining.rules import SeatIn, side_check, sides_check
 from casework.bargaining.transitions import PERIODS, TABLE, UNION
 from casework.cases import data as d
@@ -39,13 +49,13 @@ from casework.cases.services import case_lock, case_number_issue, case_step, cas
 from casework.cases.tasks import register_decider
 from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
-from casework.ledger.services import ledger_append
+from casework.ledger.services import ledger_append, ledger_append_many
 from casework.org.models import Membership, Unit
+from casework.people.idnumber import validate_id_number
 from casework.people.models import Person
 from permissions.access import acting_as
-from permissions.roles import ENTERPRISE_CHAIR, GRASS_ROOTS
+from permissions.roles import ENTERPRISE_CHAIR
 
-SERIES = "协"
 # A side can be changed until the draft goes to the workers' congress.
 SEATS_OPEN = (State.PREPARING, State.OFFER_SERVED, State.COORDINATION, State.NEGOTIATING, State.SUSPENDED)
 PREPARATION_FIGURES = {
@@ -54,10 +64,6 @@ PREPARATION_FIGURES = {
     "output_value": _l("上年产值（元）"),
     "profit": _l("上年利润（元）"),
 }
-
-
-def _open_case_of(unit: Unit) -> BargainingCase | None:
-    return BargainingCase.objects.filter(unit=unit).exclude(state__in=FINAL_STATES).order_by("-pk").first()
 
 
 def preparation_check(values: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +79,7 @@ def preparation_check(values: dict[str, Any]) -> dict[str, Any]:
 def bargaining_case_open(
     *,
     unit: Unit,
-    workers_covered: int,
+    workers_covered: int | str,
     by: User | None,
     preparation: dict[str, Any] | None = None,
     previous: BargainingCase | None = None,
@@ -85,67 +91,35 @@ def bargaining_case_open(
     from the case it renews). ``by`` None: the district's campaign, which
     asked its own permission."""
     today = today or timezone.localdate()
-    if unit.kind not in GRASS_ROOTS:
-        raise RuleViolation(
-            _("单位：工资集体协商在基层工会所在的企业进行，%(unit)s不是基层单位。") % {"unit": unit.name},
-            code="bargaining.unit_not_grass_roots",
-            field="unit",
-        )
-    acting = acting_as(by, "case.file", unit, roles=UNION)
-    covered = d.whole({"workers_covered": workers_covered}, "workers_covered", _l("覆盖职工人数"), minimum=1)
+    acting = acting_as(by, "case.file", unit, roles=UNION)  # first: a refusal reveals nothing of the input's faults
+    grass_roots_check(unit)
+    covered = covered_check(workers_covered)
     figures = preparation_check(preparation or {})
     from flows.bargaining import BargainingFlow  # the flow imports this app's models
 
     with transaction.atomic():
         locked = Unit.objects.select_for_update().get(pk=unit.pk)  # one open case per enterprise, even racing
-        existing = _open_case_of(locked)
+        existing = open_cases_of([locked.pk]).get(locked.pk)
         if existing is not None and existing.pk != getattr(previous, "pk", None):
-            raise RuleViolation(
-                _("单位：%(unit)s已有进行中的集体协商或在履行的集体合同（%(case)s）。")
-                % {"unit": unit.name, "case": existing},
-                code="bargaining.already_open",
-                field="unit",
-            )
+            raise already_open(unit, existing)
         case: BargainingCase = BargainingFlow.start.run(
-            case_type="bargaining",
-            state=State.PREPARING,
-            unit=locked,
-            unit_path=locked.path,
-            filed_by=by,
-            term=previous.term + 1 if previous is not None else 1,
-            previous=previous,
-            workers_covered=covered,
-            **figures,
+            **opened_fields(unit=locked, by=by, covered=covered, figures=figures, previous=previous)
         )
         case_number_issue(case=case, series=SERIES, year=today.year)
-        ledger_append(
-            action="bargaining.opened",
-            subject=case_subject(case),
-            subject_unit=case.unit,
-            from_state="",
-            to_state=case.state,
-            payload={
-                "number": case.number,
-                "term": case.term,
-                "previous": previous.pk if previous is not None else None,
-                "workers_covered": covered,
-                **figures,
-            },
-            **acting,
-        )
+        ledger_append_many([opened_entry(case, acting=acting, figures=figures)])
     return case
 
 
 def bargaining_preparation_set(
-    *, case: BargainingCase, by: User, workers_covered: int, preparation: dict[str, Any]
+    *, case: BargainingCase, by: User, workers_covered: int | str, preparation: dict[str, Any]
 ) -> BargainingCase:
     """Correct the preparation figures and the workers covered while the
     terms are still being negotiated. One ledger entry."""
+    acting = acting_as(by, "case.file", case, roles=UNION)
     covered = d.whole({"workers_covered": workers_covered}, "workers_covered", _l("覆盖职工人数"), minimum=1)
     figures = preparation_check(preparation)
     with transaction.atomic():
         case = case_lock(case)
-        acting = acting_as(by, "case.file", case, roles=UNION)
         _seats_open(case, "preparation_sources")
         for name, value in {**figures, "workers_covered": covered}.items():
             setattr(case, name, value)
@@ -201,6 +175,16 @@ def seats_read(raw: Sequence[dict[str, Any]], side: str) -> list[SeatIn]:
                 raise RuleViolation(
                     _("人员：登记册中没有此人。"), code="bargaining.person_unknown", field=f"{prefix}.person"
                 )
+        id_number = str(item.get("id_number") or "").strip().upper()
+        if id_number:
+            try:
+                id_number = validate_id_number(id_number)
+            except ValidationError as error:
+                raise RuleViolation(
+                    str(error.message), code=error.code or "id_number_invalid", field=f"{prefix}.id_number"
+                ) from None
+        if person is None and id_number:  # someone in the registry, named by their ID number
+            person = Person.objects.filter(id_number=id_number).first()
         name = person.name if person is not None else d.text(item, "name", _l("姓名"), max_length=50)
         role = d.choice(item, "role", _l("身份"), {r.value: r.label for r in SeatRole})
         seats.append(
@@ -208,7 +192,7 @@ def seats_read(raw: Sequence[dict[str, Any]], side: str) -> list[SeatIn]:
                 name=name,
                 role=role,
                 outside_expert=bool(item.get("outside_expert")),
-                id_number=person.id_number if person is not None else str(item.get("id_number") or "").strip(),
+                id_number=person.id_number if person is not None else id_number,
                 person_id=person.pk if person is not None else None,
                 position=d.text(item, "position", _l("职务"), required=False, max_length=100),
             )
@@ -240,11 +224,11 @@ def bargaining_side_set(
     letter comes with this step or was attached since the step began);
     nobody on both sides. The employer's side is recorded by the union from
     the employer's letter. One ledger entry."""
+    acting = acting_as(by, "case.file", case, roles=UNION)  # first: a refusal reveals nothing of the input's faults
     side = d.choice({"side": side}, "side", _l("协商方"), {s.value: s.label for s in Side})
     submitted = seats_read(seats, side)
     with atomic_with_files():
         case = case_lock(case)
-        acting = acting_as(by, "case.file", case, roles=UNION)
         _seats_open(case, f"{side}_seats")
         problem = side_check(side, submitted, chair_person_ids=chair_person_ids(case), chief_delegated=chief_delegated)
         other = seats_in(case, Side.EMPLOYER if side == Side.UNION else Side.UNION)
@@ -316,6 +300,7 @@ def bargaining_round_record(
     a neutral recorder who is no representative, attendance from both
     sides, the minutes, and whether both chiefs signed them. One ledger
     entry with the signed minutes as evidence."""
+    acting = acting_as(by, "case.file", case, roles=UNION)  # first: a refusal reveals nothing of the input's faults
     values = {"held_on": held_on, "recorder": recorder, "minutes": minutes}
     day = d.day(values, "held_on", _l("协商日期"), not_after=timezone.localdate())
     assert day is not None  # required
@@ -323,7 +308,6 @@ def bargaining_round_record(
     minutes = d.text(values, "minutes", _l("协商记录"), max_length=50000)
     with atomic_with_files():
         case = case_lock(case)
-        acting = acting_as(by, "case.file", case, roles=UNION)
         if case.state != State.NEGOTIATING:
             raise RuleViolation(
                 _("协商会议：只能在协商中登记协商会议。"), code="bargaining.not_negotiating", field="held_on"

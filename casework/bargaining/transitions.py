@@ -221,13 +221,15 @@ def _expires(case: Any) -> date | None:
 PERIODS: dict[str, Period] = {
     State.PREPARING: Period("bargaining.preparation_working_days"),
     State.OFFER_SERVED: Period("bargaining.reply_days", after=_served, instead="bargaining.reply_working_days"),
-    State.COORDINATION: Period("bargaining.coordination_days", after=_coordination),
+    State.COORDINATION: Period(
+        "bargaining.coordination_days", after=_coordination, instead="bargaining.coordination_working_days"
+    ),
     State.NEGOTIATING: Period("bargaining.negotiation_days"),
     State.SUSPENDED: Period(on=_resume),
     State.CONGRESS_VOTE: Period("bargaining.congress_days"),
     State.SIGNING: Period("bargaining.signing_days"),
-    State.FILING: Period("bargaining.filing_days", after=_signed),
-    State.UNDER_REVIEW: Period("bargaining.review_days", after=_received),
+    State.FILING: Period("bargaining.filing_days", after=_signed, instead="bargaining.filing_working_days"),
+    State.UNDER_REVIEW: Period("bargaining.review_days", after=_received, instead="bargaining.review_working_days"),
     State.EFFECTIVE: Period("bargaining.publish_working_days"),
     State.PUBLISHED: Period(on=_before_renewal),
     State.RENEWAL: Period(on=_expires),
@@ -259,6 +261,7 @@ TABLE = Table(
             "case.file",
             _l("发出书面要约"),
             roles=UNION,
+            needs_evidence=True,  # the offer and its proof of service (送达回证)
             rules=(union_side_named, offer_valid),
             data_schema=d.schema(
                 ["offered_by", "served_on"],

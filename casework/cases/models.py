@@ -82,7 +82,12 @@ class Case(Process):
             models.Index(fields=["person", "case_type"], name="case_person_type"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["case_type", "number"], condition=~Q(number=""), name="case_number_unique"),
+            # Each district keeps its own series (困2026-000123 in two districts of one city).
+            models.UniqueConstraint(
+                fields=["case_type", "number_district", "number"],
+                condition=~Q(number=""),
+                name="case_number_unique_in_district",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -81,6 +81,36 @@ def case_documents(case: Case) -> QuerySet[CaseDocument]:
     return CaseDocument.objects.filter(case_id=case.pk).select_related("uploaded_by").order_by("uploaded_at", "pk")
 
 
+def cases_of(
+    user: User,
+    model: type[Case],
+    *,
+    state: str | None = None,
+    unit: int | None = None,
+    overdue: bool = False,
+) -> QuerySet[Any]:
+    """Cases of one type (its model) in the user's scope, newest first, with
+    what a list shows (the open step's due date as ``due``); ``unit``: that
+    unit and those under it; ``overdue``: only those with an open step past
+    its due date."""
+    from casework.org.models import Unit
+
+    cases = scope(
+        user,
+        model.objects.select_related("unit", "person")
+        .annotate(due=case_due(), overdue=case_overdue())
+        .order_by("-opened_at", "-pk"),
+    )
+    if overdue:
+        cases = cases.filter(overdue=True)
+    if state:
+        cases = cases.filter(state=state)
+    if unit is not None:
+        path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
+        cases = cases.filter(unit_path__startswith=path) if path else cases.none()
+    return cases
+
+
 def hardship_cases(
     user: User,
     *,
@@ -89,25 +119,8 @@ def hardship_cases(
     unit: int | None = None,
     overdue: bool = False,
 ) -> QuerySet[Any]:
-    """Hardship cases in the user's scope, newest first, with what a list
-    shows (the open step's due date as ``due``); ``overdue``: only those
-    with an open step past its due date."""
+    """``cases_of`` hardship records, and by category."""
     from casework.hardship.models import HardshipCase
-    from casework.org.models import Unit
 
-    cases = scope(
-        user,
-        HardshipCase.objects.select_related("unit", "person")
-        .annotate(due=case_due(), overdue=case_overdue())
-        .order_by("-opened_at", "-pk"),
-    )
-    if overdue:
-        cases = cases.filter(overdue=True)
-    if state:
-        cases = cases.filter(state=state)
-    if category:
-        cases = cases.filter(category=category)
-    if unit is not None:
-        path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first()
-        cases = cases.filter(unit_path__startswith=path) if path else cases.none()
-    return cases
+    cases = cases_of(user, HardshipCase, state=state, unit=unit, overdue=overdue)
+    return cases.filter(category=category) if category else cases

@@ -26,7 +26,7 @@ from casework.cases.transitions import Table, Transition
 from casework.district.selectors import district_of
 from casework.errors import Conflict, NotAllowed, RuleViolation
 from casework.ledger.services import ledger_append
-from casework.org.models import PATH_SEGMENT_WIDTH, Membership
+from casework.org.models import PATH_SEGMENT_WIDTH, Membership, Unit
 from notifications.services import outbox_queue
 from permissions.access import acting_as, can
 from permissions.roles import ROLES, Reach
@@ -59,20 +59,27 @@ def cases_lock(model: type[C], ids: Iterable[int]) -> dict[int, C]:
     return {case.pk: case for case in locked.order_by("pk")}
 
 
-def case_number_issue(*, case: Case, series: str, year: int) -> str:
-    """Give ``case`` the next number of its district's ``series`` for
-    ``year`` (``困2026-000123``) and return it. Runs in the caller's
-    transaction: if that rolls back, so does the counter."""
-    district = district_of(case.unit)
+def case_numbers_take(*, district: Unit, series: str, year: int, count: int) -> list[str]:
+    """The next ``count`` numbers of ``district``'s ``series`` for ``year``
+    (``困2026-000123``), in order, under the counter's row lock. Runs in the
+    caller's transaction: if that rolls back, so does the counter."""
     try:
         with transaction.atomic():
             CaseNumberCounter.objects.get_or_create(district=district, series=series, year=year)
     except IntegrityError:
         pass  # created by a concurrent filing: the row exists now
     counter = CaseNumberCounter.objects.select_for_update().get(district=district, series=series, year=year)
-    counter.last += 1
+    first = counter.last + 1
+    counter.last += count
     counter.save(update_fields=["last"])
-    case.number = f"{series}{year}-{counter.last:06d}"
+    return [f"{series}{year}-{n:06d}" for n in range(first, counter.last + 1)]
+
+
+def case_number_issue(*, case: Case, series: str, year: int) -> str:
+    """Give ``case`` the next number of its district's ``series`` for
+    ``year`` and return it (``case_numbers_take``)."""
+    district = district_of(case.unit)
+    [case.number] = case_numbers_take(district=district, series=series, year=year, count=1)
     case.number_district = district
     case.save(update_fields=["number", "number_district", "updated_at"])
     return case.number
@@ -146,8 +153,10 @@ def case_step(
 
 
 def evidence_since_step(case: Case) -> list[CaseDocument]:
-    """Documents attached to ``case`` since its open step began (the letter
-    uploaded before the step that records it is taken)."""
+    """Documents attached to ``case`` on their own since its open step
+    began (the letter uploaded before the step that records it is taken);
+    not those that were the evidence of something else meanwhile (a
+    delegation letter is no proof of service)."""
     from viewflow.workflow.models import Task
 
     from casework.cases.tasks import OPEN  # the task service imports this module
@@ -155,7 +164,11 @@ def evidence_since_step(case: Case) -> list[CaseDocument]:
     task = Task.objects.filter(process_id=case.pk, status__in=OPEN).order_by("-pk").first()
     if task is None:
         return []
-    return list(CaseDocument.objects.filter(case_id=case.pk, uploaded_at__gte=task.created).order_by("pk"))
+    return list(
+        CaseDocument.objects.filter(
+            case_id=case.pk, uploaded_at__gte=task.created, ledger_entry__action="case.document_attached"
+        ).order_by("pk")
+    )
 
 
 def filer(case: Case) -> list[User]:

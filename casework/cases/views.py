@@ -43,7 +43,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/inbox.html", {"tasks": tasks, "filters": filters})
 
 
-def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+def case_page_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     leaf = case.coerced
     task = case_open_task(case)
     table = TABLES.get(case.case_type)
@@ -77,7 +77,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
 @login_required
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     case = object_in_scope_or_404(request.user, Case.objects.select_related("unit", "person"), pk=pk)
-    return render(request, "cases/case.html", _case_context(request, case))
+    return render(request, "cases/case.html", case_page_context(request, case))
 
 
 @login_required
@@ -103,7 +103,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error.message)) from error
     except CaseworkError as error:
-        context = _case_context(request, case)
+        context = case_page_context(request, case)
         context.update(error=error, posted_action=request.POST.get("action", ""), posted=request.POST)
         return render(request, "cases/case.html", context, status=400)
     messages.success(request, _("已办理。"))
@@ -127,7 +127,7 @@ def case_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error.message)) from error
     except CaseworkError as error:
-        context = _case_context(request, case)
+        context = case_page_context(request, case)
         context.update(document_error=error, posted=request.POST)
         return render(request, "cases/case.html", context, status=400)
     messages.success(request, _("材料已上传。"))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _l
 from viewflow.workflow.models import Task
 
 from casework.accounts.models import User
-from casework.calendar import add_working_days, is_working_day
+from casework.calendar import Deadline, add_working_days, is_working_day
 from casework.cases import data as d
 from casework.cases.models import Case
 from casework.cases.services import case_lock, case_subject, held_step
@@ -43,12 +43,22 @@ def deadline_start(activation: Any) -> TaskDeadline | None:
     period = period_of(task)
     if period is None:
         return None
-    case = task.process.coerced
+    deadline = deadline_new(task=task, case=task.process.coerced, period=period)
+    if deadline is not None:
+        deadline.save(force_insert=True)
+    return deadline
+
+
+def deadline_new(*, task: Task, case: Case, period: Period, due: Deadline | None = None) -> TaskDeadline | None:
+    """The due-date row of a new task of ``case`` (not saved), or None when
+    the case carries no date to be due on. ``due``: the period's end
+    already computed for this case (``cases_start_many`` computes it once
+    for many cases that share it)."""
     began = timezone.localdate(task.created)
-    deadline = period.due(case, began)
+    deadline = due if due is not None else period.due(case, began)
     if deadline is None:
         return None
-    return TaskDeadline.objects.create(
+    return TaskDeadline(
         task=task,
         case_id=case.pk,
         setting=period.setting,

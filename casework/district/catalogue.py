@@ -185,6 +185,28 @@ _SPECS = [
             ),
         )
     ),
+    # Where a local rule counts these in working days, the district enters
+    # the working-day setting instead; it takes precedence when set.
+    *(
+        SettingSpec(key, label, Measure.WORKING_DAYS, source, minimum=Decimal("1"), maximum=Decimal("40"))
+        for key, label, source in (
+            (
+                "bargaining.coordination_working_days",
+                _("劳动保障部门协调处理期限（工作日，设置后优先适用）"),
+                "地方集体协商条例",
+            ),
+            (
+                "bargaining.filing_working_days",
+                _("签字后报送劳动保障部门的期限（工作日，设置后优先适用）"),
+                "地方集体合同条例（如7个工作日）",
+            ),
+            (
+                "bargaining.review_working_days",
+                _("劳动保障部门审查期限（工作日，设置后优先适用）"),
+                "地方集体合同条例",
+            ),
+        )
+    ),
     SettingSpec(
         "bargaining.local_minimum_wage",
         _("当地月最低工资标准（元）"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -71,3 +72,18 @@ def district_setting_enter(
             **acting,
         )
     return row
+
+
+def district_settings_enter_missing(
+    *, district: Unit, values: Mapping[str, str], effective_from: date, reason: str, by: User | None
+) -> int:
+    """Enter each of ``values`` that ``district`` has no value of yet (the
+    demo's seed, run again: nothing twice); returns how many were entered."""
+    entered = 0
+    for key, value in values.items():
+        if not DistrictSetting.objects.filter(district=district, key=key).exists():
+            district_setting_enter(
+                district=district, key=key, value=value, effective_from=effective_from, reason=reason, by=by
+            )
+            entered += 1
+    return entered

@@ -13,8 +13,7 @@ from django.db import transaction
 from casework.accounts.models import User
 from casework.cases.selectors import case_open_task
 from casework.cases.tasks import task_complete
-from casework.district.models import DistrictSetting
-from casework.district.services import district_setting_enter
+from casework.district.services import district_settings_enter_missing
 from casework.hardship.assistance import BudgetLine
 from casework.hardship.batches import BatchLine, payment_batch_decide, payment_batch_request
 from casework.hardship.choices import State
@@ -62,17 +61,13 @@ def seed_hardship(*, district: Unit, today: date, users: dict[str, User]) -> Cou
     if HardshipCase.objects.filter(unit_path__startswith=district.path).exists():
         return created
     with transaction.atomic():
-        for key, value in SETTINGS.items():
-            if not DistrictSetting.objects.filter(district=district, key=key).exists():
-                district_setting_enter(
-                    district=district,
-                    key=key,
-                    value=value,
-                    effective_from=date(today.year - 1, 1, 1),
-                    reason="区总工会帮扶工作实施细则（演示数据）",
-                    by=users["admin"],
-                )
-                created["district_settings"] += 1
+        created["district_settings"] += district_settings_enter_missing(
+            district=district,
+            values=SETTINGS,
+            effective_from=date(today.year - 1, 1, 1),
+            reason="区总工会帮扶工作实施细则（演示数据）",
+            by=users["admin"],
+        )
         lines = _budget(district, today, users["finance"])
         created["budget_lines"] += len(lines)
 

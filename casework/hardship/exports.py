@@ -24,7 +24,7 @@ from casework.hardship.batches import batch_lines
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _row(sheet: Worksheet, values: list[Any], *, bold: bool = False) -> None:
+def sheet_row(sheet: Worksheet, values: list[Any], *, bold: bool = False) -> None:
     sheet.append(values)
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
@@ -53,14 +53,14 @@ def batch_workbook(batch: PaymentBatch) -> bytes:
         (_("发放日期"), batch.paid_on.isoformat() if batch.paid_on else ""),
     ]
     for label, value in heading:
-        _row(sheet, [str(label), value])
+        sheet_row(sheet, [str(label), value])
     sheet.append([])
     columns = [_("序号"), _("档案编号"), _("姓名"), _("身份证号"), _("所属工会"), _("金额（元）"), _("说明"), _("状态")]
-    _row(sheet, [str(c) for c in columns], bold=True)
+    sheet_row(sheet, [str(c) for c in columns], bold=True)
     total = Decimal("0")
     for number, payment in enumerate(batch_lines(batch), start=1):
         case, person = payment.case, payment.case.person
-        _row(
+        sheet_row(
             sheet,
             [
                 number,
@@ -75,7 +75,7 @@ def batch_workbook(batch: PaymentBatch) -> bytes:
         )
         sheet.cell(row=sheet.max_row, column=6).number_format = "#,##0.00"
         total += payment.amount
-    _row(sheet, [str(_("合计")), "", "", "", "", total], bold=True)
+    sheet_row(sheet, [str(_("合计")), "", "", "", "", total], bold=True)
     sheet.cell(row=sheet.max_row, column=6).number_format = "#,##0.00"
     for letter, width in zip("ABCDEFGH", (8, 16, 12, 22, 24, 14, 24, 12), strict=True):
         sheet.column_dimensions[letter].width = width

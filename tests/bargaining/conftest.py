@@ -89,7 +89,7 @@ def opened(world, team):
 def to_negotiating(world, team):
     case = opened(world, team)
     bargaining_side_set(case=case, side="union", seats=union_seats(world), by=team["chair"])
-    step(case, "serve_offer", team["chair"], offered_by="union", served_on=ago(5))
+    step(case, "serve_offer", team["chair"], documents=letter("送达回证.pdf"), offered_by="union", served_on=ago(5))
     step(case, "record_acceptance", team["caseworker"], documents=letter(), replied_on=ago(2))
     bargaining_side_set(case=case, side="employer", seats=employer_seats(), by=team["chair"], documents=letter())
     return fresh(case)

@@ -5,10 +5,12 @@ step needs it, and completes it. Errors name the field, in the one shape."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from casework.bargaining.choices import State
-from casework.bargaining.services import bargaining_side_set
+from casework.bargaining.models import BargainingCase
 from tests.api.helpers import as_user, is_error
-from tests.bargaining.conftest import DRAFT, VOTE, ago, employer_seats, fresh, opened, round_of, union_seats
+from tests.bargaining.conftest import DRAFT, VOTE, ago, employer_seats, fresh, union_seats
 from tests.cases.conftest import PDF, upload
 from tests.hardship.conftest import open_task
 
@@ -42,12 +44,31 @@ def upload_letter(api, user, case, name):
 
 
 def test_the_task_api_walks_a_bargaining_case_to_an_agreement_in_force(world, team, api, media):
-    case = opened(world, team)
-    bargaining_side_set(case=case, side="union", seats=union_seats(world), by=team["chair"])
+    as_user(api, team["chair"])
+    response = api.post(
+        "/api/v1/bargaining/cases/",
+        {
+            "unit": world.units["E1"].pk,
+            "workers_covered": 320,
+            "preparation": {"average_wage": "6200", "preparation_sources": "企业工资台账2025"},
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    case = BargainingCase.objects.get(pk=response.json()["id"])
+    assert (case.average_wage, case.preparation_sources) == (Decimal("6200"), "企业工资台账2025")
+    response = api.put(
+        f"/api/v1/bargaining/cases/{case.pk}/sides/union/", {"seats": union_seats(world)[:2]}, format="json"
+    )
+    assert response.status_code == 400 and is_error(response.json(), "bargaining.too_few_seats")
+    assert "union_seats" in response.json()["fields"]
+    response = api.put(f"/api/v1/bargaining/cases/{case.pk}/sides/union/", {"seats": union_seats(world)}, format="json")
+    assert response.status_code == 200 and len(response.json()["seats"]) == 3
     task = inbox_task(api, team["chair"], case)
     offer = next(a for a in task["actions"] if a["name"] == "serve_offer")
     assert set(offer["schema"]["required"]) == {"offered_by", "served_on"}
     assert task["due"] is not None
+    upload_letter(api, team["chair"], case, "送达回证.pdf")
     complete(api, team["chair"], case, "serve_offer", offered_by="union", served_on=ago(3))
 
     # The employer's letter first, then the step that records it.
@@ -62,8 +83,17 @@ def test_the_task_api_walks_a_bargaining_case_to_an_agreement_in_force(world, te
     upload_letter(api, team["caseworker"], case, "回函.pdf")
     complete(api, team["caseworker"], case, "record_acceptance", replied_on=ago(1))
 
-    bargaining_side_set(case=case, side="employer", seats=employer_seats(), by=team["chair"])
-    round_of(fresh(case), team)
+    as_user(api, team["chair"])
+    seats = api.put(
+        f"/api/v1/bargaining/cases/{case.pk}/sides/employer/", {"seats": employer_seats()}, format="json"
+    ).json()["seats"]
+    minutes = {"held_on": ago(1), "recorder": "书记员王", "minutes": "……", "chiefs_confirmed": True}
+    response = api.post(
+        f"/api/v1/bargaining/cases/{case.pk}/rounds/",
+        {**minutes, "attendance": [s["id"] for s in seats]},
+        format="json",
+    )
+    assert response.status_code == 201 and response.json()["rounds"][0]["attendance"] == [s["id"] for s in seats]
     complete(api, team["chair"], case, "agree_draft", **DRAFT)
     bad = {**VOTE, "present": 50, "yes": 30, "no": 20, "abstain": 0}
     task = inbox_task(api, team["chair"], case)

@@ -10,7 +10,7 @@ from datetime import date
 
 from casework.bargaining.choices import State
 from casework.bargaining.models import BargainingCase
-from casework.bargaining.services import bargaining_side_set
+from casework.bargaining.services import bargaining_case_open, bargaining_side_set
 from casework.deadlines.models import TaskDeadline
 from casework.deadlines.scan import deadlines_scan
 from casework.district.models import DistrictSetting
@@ -84,7 +84,7 @@ def test_from_offer_to_an_agreement_in_force_and_published(world, team):
 def test_the_employer_refuses_the_bureau_coordinates_and_bargaining_goes_on(world, team):
     case = opened(world, team)
     bargaining_side_set(case=case, side="union", seats=union_seats(world), by=team["chair"])
-    step(case, "serve_offer", team["chair"], offered_by="union", served_on=ago(5))
+    step(case, "serve_offer", team["chair"], documents=letter("送达回证.pdf"), offered_by="union", served_on=ago(5))
     step(
         case,
         "record_refusal",
@@ -104,7 +104,7 @@ def test_the_employer_refuses_the_bureau_coordinates_and_bargaining_goes_on(worl
 def test_coordination_that_fails_closes_the_case_and_frees_the_enterprise(world, team):
     case = opened(world, team)
     bargaining_side_set(case=case, side="union", seats=union_seats(world), by=team["chair"])
-    step(case, "serve_offer", team["chair"], offered_by="union", served_on=ago(5))
+    step(case, "serve_offer", team["chair"], documents=letter("送达回证.pdf"), offered_by="union", served_on=ago(5))
     step(case, "record_refusal", team["caseworker"], reason="拒绝", documents=letter(), replied_on=ago(1))
     step(case, "coordination_failed", team["caseworker"], reason="协调未果", documents=letter("协调.pdf"))
     assert fresh(case).state == State.CLOSED and fresh(case).closed_at is not None
@@ -152,7 +152,7 @@ def walk_in_2025(world, team, *, served_on, received_on):
     """A case whose offer and filing happened on fixed days of 2025."""
     case = opened(world, team)
     bargaining_side_set(case=case, side="union", seats=union_seats(world), by=team["chair"])
-    step(case, "serve_offer", team["chair"], offered_by="union", served_on=served_on)
+    step(case, "serve_offer", team["chair"], documents=letter("送达回证.pdf"), offered_by="union", served_on=served_on)
     if received_on is None:
         return fresh(case)
     step(case, "record_acceptance", team["caseworker"], documents=letter(), replied_on=served_on)
@@ -237,3 +237,18 @@ def test_renewal_starts_the_next_term_linked_to_this_one(world, team):
         old.workers_covered,
     )
     assert new.number != old.number and open_task(new).flow_task.name == "preparing"
+
+
+def test_each_district_keeps_its_own_number_series(world, team, user_with):
+    from casework.org.models import UnitKind
+    from tests.web.helpers import make_unit
+    from tests.world import DISTRICT_SETTINGS
+
+    first = opened(world, team)
+    for key, value in DISTRICT_SETTINGS.items():
+        DistrictSetting.objects.create(
+            district=world.units["D2"], key=key, value=value, effective_from=date(2020, 1, 1)
+        )
+    e3 = make_unit("E3", "三厂工会", UnitKind.ENTERPRISE, world.units["S3"])
+    second = bargaining_case_open(unit=e3, workers_covered=12, by=user_with("street_caseworker", world.units["S3"]))
+    assert first.number == second.number and first.number_district != second.number_district

@@ -151,7 +151,7 @@ def test_an_offer_names_the_union_side_first(world, team):
 def test_the_employers_reply_is_recorded_with_its_letter(world, team):
     case = opened(world, team)
     bargaining_side_set(case=case, side="union", seats=union_seats(world), by=team["chair"])
-    step(case, "serve_offer", team["chair"], offered_by="union", served_on=ago(5))
+    step(case, "serve_offer", team["chair"], documents=letter("送达回证.pdf"), offered_by="union", served_on=ago(5))
     refused(
         case,
         "case.evidence_required",
@@ -169,7 +169,7 @@ def test_the_employers_reply_is_recorded_with_its_letter(world, team):
 def test_the_chair_cannot_record_what_the_employer_answered(world, team):
     case = opened(world, team)
     bargaining_side_set(case=case, side="union", seats=union_seats(world), by=team["chair"])
-    step(case, "serve_offer", team["chair"], offered_by="union", served_on=ago(5))
+    step(case, "serve_offer", team["chair"], documents=letter("送达回证.pdf"), offered_by="union", served_on=ago(5))
     before = state_of(case)
     with pytest.raises(NotAllowed):
         step(case, "record_acceptance", team["chair"], documents=letter(), replied_on=ago(2))
@@ -342,3 +342,62 @@ def test_sides_cannot_change_once_the_draft_is_with_the_congress(world, team):
         "employer_seats",
         lambda: bargaining_side_set(case=case, side="employer", seats=employer_seats(), by=team["chair"]),
     )
+
+
+def test_preparation_figures_need_their_source_and_close_with_the_draft(world, team):
+    from casework.bargaining.services import bargaining_preparation_set
+
+    case = opened(world, team)
+    refused(
+        case,
+        "field_required",
+        "preparation_sources",
+        lambda: bargaining_preparation_set(
+            case=case, by=team["chair"], workers_covered=300, preparation={"lowest_wage": "2800"}
+        ),
+    )
+    bargaining_preparation_set(
+        case=case,
+        by=team["chair"],
+        workers_covered=300,
+        preparation={"lowest_wage": "2800", "profit": "1200000", "preparation_sources": "2025年度财务报表"},
+    )
+    updated = fresh(case)
+    assert (updated.workers_covered, str(updated.lowest_wage), updated.preparation_sources) == (
+        300,
+        "2800.00",
+        "2025年度财务报表",
+    )
+    entry = LedgerEntry.objects.filter(action="bargaining.preparation_set").get()
+    assert entry.payload["lowest_wage"] == "2800" and entry.actor == team["chair"]
+    step(case, "close", team["chair"], reason="企业改制，另行协商")  # frees the enterprise for the next case
+    congress = to_congress(world, team)
+    refused(
+        congress,
+        "bargaining.terms_closed",
+        "preparation_sources",
+        lambda: bargaining_preparation_set(case=congress, by=team["caseworker"], workers_covered=10, preparation={}),
+    )
+
+
+def test_an_offer_needs_its_proof_of_service_and_a_delegation_letter_is_not_one(world, team, media):
+    case = opened(world, team)
+    seats = union_seats(world)
+    seats[0] = {"name": "副主席李", "role": "chief"}
+    bargaining_side_set(
+        case=case, side="union", seats=seats, by=team["chair"], chief_delegated=True, documents=letter("委托书.pdf")
+    )
+    refused(
+        case,
+        "case.evidence_required",
+        "documents",
+        lambda: step(case, "serve_offer", team["chair"], offered_by="union", served_on=ago(1)),
+    )
+    # Uploaded on its own before the step: it is the step's evidence.
+    from casework.cases.services import case_document_attach
+    from tests.cases.conftest import PDF, upload
+
+    proof = case_document_attach(case=case, uploaded_file=upload("送达回证.pdf", PDF), kind="letter", by=team["chair"])
+    step(case, "serve_offer", team["chair"], offered_by="union", served_on=ago(1))
+    entry = LedgerEntry.objects.get(action="bargaining.serve_offer")
+    assert [e["document"] for e in entry.evidence] == [proof.pk]

@@ -153,3 +153,31 @@ def test_hardship_cases_in_every_state_with_payments_and_a_real_trail(seeded):
         trail = list(LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(case.pk)).order_by("seq"))
         assert trail[0].action == "hardship.submitted"
         assert [e.to_state for e in trail if e.to_state][-1] == case.state
+
+
+def test_a_campaign_with_enterprises_at_every_step_and_a_renewal_on_its_own(seeded):
+    from casework.bargaining.campaigns import Campaign
+    from casework.bargaining.choices import State as BargainingState
+    from casework.bargaining.models import BargainingCase
+
+    campaign = Campaign.objects.get()
+    in_campaign = set(campaign.cases.values_list("state", flat=True))
+    assert in_campaign == {s.value for s in BargainingState} - {"preparing", "renewal", "renewed", "expired"}
+    assert set(BargainingCase.objects.filter(campaign=None).values_list("state", flat=True)) == {
+        "preparing",
+        "renewal",
+    }
+    renewing = BargainingCase.objects.get(state=BargainingState.RENEWAL)
+    assert renewing.renewal_opens_on is not None and renewing.expires_on is not None
+    assert renewing.renewal_opens_on <= TODAY <= renewing.expires_on  # its window opened by the calendar
+    published = BargainingCase.objects.get(state=BargainingState.PUBLISHED)
+    assert published.renewal_opens_on is not None and published.renewal_opens_on > TODAY  # the scan leaves it be
+    assert LedgerEntry.objects.filter(action="bargaining.open_renewal", actor=None).count() == 1
+    for case in BargainingCase.objects.all():
+        trail = list(LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(case.pk)).order_by("seq"))
+        assert trail[0].action == "bargaining.opened"
+        assert [e.to_state for e in trail if e.to_state][-1] == case.state
+    # 东湖精密机械's chair starts one from the page; the chairs are their registry persons.
+    assert not BargainingCase.objects.filter(unit__code="S01-E01").exists()
+    chair = User.objects.get(username="ent1.chair").person
+    assert chair is not None and chair.employer is not None and chair.employer.code == "S01-E01"

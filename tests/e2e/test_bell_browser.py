@@ -9,15 +9,14 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from casework.accounts.models import User
 from casework.celery import app
 from notifications import publish
 from notifications.services import notification_mark_read, outbox_queue
-from tests.e2e.test_login_home import CHROMIUM_ARGS
-from tests.services import require_chromium
+from tests.e2e.browser import chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,16 +75,8 @@ def reader(transactional_db: None) -> User:
 
 @pytest.fixture
 def page(reader: User, live_server: LiveServer) -> Iterator[Page]:
-    path = require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            yield page
-        finally:
-            browser.close()
+    with chromium_page() as page:
+        yield page
 
 
 def test_the_bell_counts_unread_notifications_until_they_are_read(page: Page, live_server: LiveServer) -> None:

@@ -10,14 +10,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from casework.demo import DEMO_PASSWORD, seed_demo
 from casework.org.models import Unit
 from casework.people.models import Person
-from tests.e2e.test_login_home import CHROMIUM_ARGS
-from tests.services import require_chromium
+from tests.e2e.browser import chromium_page
 
 pytestmark = pytest.mark.browser
 
@@ -33,16 +32,8 @@ def worker(transactional_db: None, seeded_calendar: None) -> Person:
 
 @pytest.fixture
 def page(worker: Person, live_server: LiveServer) -> Iterator[Page]:
-    path = require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            yield page
-        finally:
-            browser.close()
+    with chromium_page() as page:
+        yield page
 
 
 def sign_in(page: Page, base: str, username: str) -> None:

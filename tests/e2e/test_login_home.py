@@ -11,25 +11,16 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from casework.accounts.models import User
 from casework.demo import DEMO_PASSWORD, seed_demo
 from casework.org.models import Membership, Unit
 from permissions.roles import DISTRICT_APPROVER
-from tests.services import require_chromium
+from tests.e2e.browser import chromium_page
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -44,24 +35,9 @@ def staff_user(transactional_db: None) -> User:
 
 @pytest.fixture
 def page(staff_user: User, live_server: LiveServer) -> Iterator[Page]:
-    """A Chromium page that asks for Chinese, as the district's staff use it.
-
-    It depends on the rows it needs, so they are written before Playwright
-    starts: its sync API keeps an asyncio loop running in this thread, and
-    Django would then refuse ORM calls here (SynchronousOnlyOperation). The
-    page closes before the database is flushed, so no Django call happens while
-    the loop runs and DJANGO_ALLOW_ASYNC_UNSAFE is not needed.
-    """
-    path = require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            yield page
-        finally:
-            browser.close()
+    """The staff user's rows first (tests/e2e/browser.py says why)."""
+    with chromium_page(height=800) as page:
+        yield page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,11 +5,15 @@ endpoint with an id fails here until it is added below."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from casework.bargaining.campaign_services import campaign_start
+from casework.bargaining.services import bargaining_case_open
 from casework.cases.delegation import delegation_give
 from casework.cases.documents import DocumentKind
 from casework.cases.services import case_document_attach
@@ -35,6 +39,12 @@ ROUTES = {
     "api/v1/tasks/<int:pk>/resume/": ("task", "post"),
     "api/v1/tasks/<int:pk>/reassign/": ("task", "post"),
     "api/v1/hardship/cases/<int:pk>/": ("case", "get"),
+    "api/v1/bargaining/cases/<int:pk>/": ("bargaining", "get"),
+    "api/v1/bargaining/cases/<int:pk>/sides/<str:side>/": ("bargaining", "put"),
+    "api/v1/bargaining/cases/<int:pk>/rounds/": ("bargaining", "post"),
+    "api/v1/bargaining/campaigns/<int:pk>/": ("campaign", "get"),
+    "bargaining/campaigns/<int:pk>/": ("campaign", "get"),
+    "bargaining/campaigns/<int:pk>/xlsx/": ("campaign", "get"),
     "api/v1/notifications/<int:pk>/read/": ("notification", "post"),
     "api/v1/cases/<str:case_type>/<int:pk>/trail/": ("case", "get"),
     "api/v1/cases/<str:case_type>/<int:pk>/documents/": ("case", "get"),
@@ -46,6 +56,8 @@ ROUTES = {
     "cases/<int:pk>/reassign/": ("case", "post"),
     "cases/delegations/<int:pk>/revoke/": ("delegation", "post"),
     "hardship/<int:pk>/payments/": ("case", "post"),
+    "bargaining/<int:pk>/sides/<str:side>/": ("bargaining", "post"),
+    "bargaining/<int:pk>/rounds/": ("bargaining", "post"),
     "notifications/<int:pk>/read/": ("notification", "post"),
     "hardship/payments/<int:pk>/decide/": ("payment", "post"),
     "hardship/batches/<int:pk>/": ("batch", "get"),
@@ -95,7 +107,7 @@ def objects(world, staff, money, records, media, user_with):
     document = case_document_attach(
         case=case, uploaded_file=upload("visit.png", PNG), kind=DocumentKind.OTHER, by=staff["caseworker"]
     )
-    return {
+    found = {
         "unit": world.units["E1"],
         "person": world.people["E1"],
         "membership": world.memberships["E1"],
@@ -105,16 +117,25 @@ def objects(world, staff, money, records, media, user_with):
         "batch": batch,
         "document": document,
         "delegation": delegation,
-        # Someone else's notification: a recipient's own, whatever the reader's roles.
-        "notification": OutboxMessage.objects.latest("pk"),
+        "bargaining": bargaining_case_open(unit=world.units["E1"], workers_covered=30, by=staff["chair"]),
     }
+    # After the enterprise's own case: the campaign skips E1 and opens E2's.
+    found["campaign"] = campaign_start(
+        district=world.units["D1"],
+        name="集中要约",
+        offer_served_on=timezone.localdate(),
+        by=user_with("district_caseworker", world.units["D1"]),
+    )
+    # Someone else's notification: a recipient's own, whatever the reader's roles.
+    found["notification"] = OutboxMessage.objects.latest("pk")
+    return found
 
 
 def url_for(route: str, objects: dict) -> str:
     kind, _method = ROUTES[route]
     case = objects["case"]
     pk = objects[kind].pk if kind != "document" else case.pk
-    url = route.replace("<str:case_type>", case.case_type).replace("<int:pk>", str(pk))
+    url = route.replace("<str:case_type>", case.case_type).replace("<int:pk>", str(pk)).replace("<str:side>", "union")
     return "/" + url.replace("<int:document_pk>", str(objects["document"].pk))
 
 
@@ -138,10 +159,21 @@ def test_a_neighbouring_street_guessing_an_id_finds_nothing(route, client, world
 
 
 # Writes that name no object: the forms and lists that create.
-CREATES = ["api/v1/hardship/cases/", "api/v1/memberships/", "hardship/new/", "hardship/batches/new/"]
+CREATES = [
+    "api/v1/hardship/cases/",
+    "api/v1/memberships/",
+    "api/v1/bargaining/cases/",
+    "api/v1/bargaining/campaigns/",
+    "hardship/new/",
+    "hardship/batches/new/",
+    "bargaining/new/",
+    "bargaining/campaigns/new/",
+]
 
 
 def everything() -> tuple:
+    from casework.bargaining.campaigns import Campaign
+    from casework.bargaining.models import Round, Seat
     from casework.cases.models import Case, CaseDocument
     from casework.deadlines.models import TaskDeadline
     from casework.hardship.assistance import AssistancePayment, PaymentBatch
@@ -155,6 +187,9 @@ def everything() -> tuple:
         CaseDocument.objects.count(),
         list(TaskDeadline.objects.order_by("pk").values_list("pk", "due", "paused_since")),
         list(Membership.objects.order_by("pk").values_list("pk", "valid_until")),
+        list(Seat.objects.order_by("pk").values_list("pk", "name")),
+        Campaign.objects.count(),
+        Round.objects.count(),
     )
 
 
@@ -167,9 +202,11 @@ def test_the_auditor_sees_every_object_and_changes_nothing_anywhere(client, worl
     # Marking a notification read is the recipient's own business, not a
     # write to a case: someone else's answers 404 (the test above).
     writes = [
-        url_for(r, objects) for r, (kind, method) in ROUTES.items() if method == "post" and kind != "notification"
+        (url_for(r, objects), method)
+        for r, (kind, method) in ROUTES.items()
+        if method in ("post", "put") and kind != "notification"
     ]
-    writes += ["/" + r for r in CREATES]
+    writes += [("/" + r, "post") for r in CREATES]
     filing = {
         "worker": world.people["E1"].pk,
         "category": "deep",
@@ -178,11 +215,17 @@ def test_the_auditor_sees_every_object_and_changes_nothing_anywhere(client, worl
         "consent": True,
     }
     membership = {"user": auditor.pk, "unit": world.units["S1"].pk, "role": "street_caseworker"}
-    for url in writes:
-        body = {"reason": "抽查", "action": "approve", "decision": "approve", "change": "pause", "campaign": "x"}
+    for url, method in writes:
+        body: dict[str, Any] = {"reason": "抽查", "action": "approve", "decision": "approve", "change": "pause"}
+        body |= {"campaign": "x"}
         body |= {"to": auditor.pk}
         body |= filing if "hardship/cases" in url else membership if "memberships/" in url else {}
-        response = api.post(url, body, format="json") if url.startswith("/api/") else client.post(url, body)
+        if "bargaining/cases/" in url:
+            body |= {"unit": world.units["E1"].pk, "workers_covered": 10}
+        if "bargaining/campaigns/" in url:
+            body |= {"district": world.units["D1"].pk, "name": "集中要约", "offer_served_on": "2026-11-02"}
+        sender = getattr(api, method) if url.startswith("/api/") else client.post
+        response = sender(url, body, format="json") if url.startswith("/api/") else sender(url, body)
         assert response.status_code == 403, (url, response.status_code)
     # And every object page answers: the auditor reads them all.
     for route, (_kind, method) in ROUTES.items():

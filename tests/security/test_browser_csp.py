@@ -11,7 +11,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from casework.accounts.models import User
-from tests.e2e.test_login_home import CHROMIUM_ARGS
+from tests.e2e.browser import CHROMIUM_ARGS
 from tests.security.conftest import PASSWORD
 from tests.services import require_chromium
 
