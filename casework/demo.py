@@ -24,9 +24,11 @@ from casework.accounts.models import User
 from casework.accounts.services import user_account_create
 from casework.bargaining.demo import seed_bargaining
 from casework.hardship.demo import seed_hardship
+from casework.legalaid.demo import seed_legalaid
 from casework.org.models import Unit, UnitKind
 from casework.org.selectors import current_memberships
 from casework.org.services import membership_grant, unit_create
+from casework.outreach.demo import seed_outreach
 from casework.people.models import HouseholdMember, Person
 from casework.people.services import household_member_add, person_register
 from casework.people.synthetic import SyntheticPeople
@@ -79,6 +81,8 @@ LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("auditor", "区工会经审会 审计员", roles.AUDITOR, "D01"),
     DemoLogin("district.caseworker", "区总工会 经办人", roles.DISTRICT_CASEWORKER, "D01"),
     DemoLogin("district.approver", "区总工会 审批人", roles.DISTRICT_APPROVER, "D01"),
+    # A second approver: an objection is decided by someone who did not refuse (four-eyes).
+    DemoLogin("district.approver2", "区总工会 审批人（二）", roles.DISTRICT_APPROVER, "D01"),
     DemoLogin("finance", "区总工会 财务", roles.FINANCE_OFFICER, "D01"),
     DemoLogin("legal.officer", "区总工会 法律援助专员", roles.LEGAL_OFFICER, "D01"),
     DemoLogin("lawyer1", "法律服务分队 律师", roles.LAWYER, "D01"),
@@ -169,6 +173,8 @@ def seed_demo(*, today: date | None = None) -> Counter[str]:
     users = {u.username: u for u in User.objects.filter(username__in=[login.username for login in LOGINS])}
     created.update(seed_hardship(district=district, today=today, users=users))
     created.update(seed_bargaining(district=district, today=today, users=users))
+    created.update(seed_legalaid(district=district, today=today, users=users))
+    created.update(seed_outreach(district=district, today=today, users=users))
     return created
 
 

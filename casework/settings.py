@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "casework.district",
     "casework.hardship",
     "casework.bargaining",
+    "casework.outreach",
+    "casework.legalaid",
     "casework.web",
     "permissions",
     "notifications",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("hardship/", include("casework.hardship.urls")),
     path("bargaining/", include("casework.bargaining.urls")),
     path("bargaining/campaigns/", include("casework.bargaining.campaign_urls")),
+    path("legalaid/", include("casework.legalaid.urls")),
+    path("outreach/", include("casework.outreach.urls")),
     path("notifications/", include("notifications.urls")),
     path("units/", people_views.unit_list, name="units"),
     path("units/<int:pk>/", people_views.unit_detail, name="unit"),

@@ -127,6 +127,18 @@ register(
     _("%(delegator)s已收回对您的工作委托，其任务不再由您代办。"),
 )
 
+# Legal aid (casework/legalaid/services.py).
+register(
+    "legalaid.applied",
+    _("新的法律援助申请：%(case)s"),
+    _("法律援助申请%(case)s已登记，请审查申请材料是否齐全。"),
+)
+register(
+    "legalaid.lawyer_reassigned",
+    _("法律援助案件改派：%(case)s"),
+    _("法律援助案件%(case)s已改派给%(to)s承办。"),
+)
+
 # The notification channels themselves.
 register(
     "webhook.paused",

@@ -7,8 +7,8 @@ rules before it allows any action that changes it:
 - ``four_eyes.own_preparation``: whoever filed or prepared a step does not
   approve it (approvals only: ``case.decide``, ``payment.decide``);
 - ``four_eyes.declared_conflict``: a user who declared a conflict of interest
-  with a person, or with a unit (and so everything under it), takes no part
-  in its cases;
+  with a person, a unit (and so everything under it) or an outside
+  organisation (an employer a lawyer acts for), takes no part in its cases;
 - ``four_eyes.own_household``: nobody acts on a case about themselves or a
   member of their own household (matched by ID number).
 """
@@ -43,6 +43,8 @@ class Parties:
     persons: Sequence[Person] = ()
     units: Sequence[Unit] = ()
     prepared_by: Sequence[int] = field(default_factory=tuple)  # user ids
+    # Outside organisations by unified social credit code (a legal-aid case's employer).
+    organisations: Sequence[str] = ()
 
 
 @runtime_checkable
@@ -62,9 +64,11 @@ def four_eyes_refusal(user: User, action: str, parties: Parties) -> str | None:
 
 
 def _declared_conflict(user: User, parties: Parties) -> bool:
-    if not parties.persons and not parties.units:
+    if not parties.persons and not parties.units and not parties.organisations:
         return False
     about = Q(person__in=[p.pk for p in parties.persons])
+    if parties.organisations:
+        about |= Q(organisation_code__in=list(parties.organisations))
     for unit in parties.units:
         # A conflict with a unit covers everything under it.
         about |= Q(unit__path__in=[a.path for a in unit.ancestors()])

@@ -74,6 +74,9 @@ class ConflictDeclaration(models.Model):
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An outside organisation (an employer a lawyer acts for), by its unified social credit code.
+    organisation_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, default="")
+    organisation_name = models.CharField(_("机构名称"), max_length=200, blank=True, default="")
     reason = models.TextField(_("理由"))
     declared_at = models.DateTimeField(_("申报时间"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
@@ -83,11 +86,13 @@ class ConflictDeclaration(models.Model):
         verbose_name_plural = _("利益冲突申报")
         constraints = [
             models.CheckConstraint(
-                condition=Q(person__isnull=False, unit__isnull=True) | Q(person__isnull=True, unit__isnull=False),
-                name="perm_conflict_person_or_unit",
-                violation_error_message=_("申报对象：人员和单位必须且只能填写一项。"),
+                condition=Q(person__isnull=False, unit__isnull=True, organisation_code="")
+                | Q(person__isnull=True, unit__isnull=False, organisation_code="")
+                | (Q(person__isnull=True, unit__isnull=True) & ~Q(organisation_code="")),
+                name="perm_conflict_one_party",
+                violation_error_message=_("申报对象：人员、单位和机构必须且只能填写一项。"),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.person or self.unit}"
+        return f"{self.user} · {self.person or self.unit or self.organisation_name or self.organisation_code}"

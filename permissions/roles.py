@@ -60,6 +60,8 @@ ACTIONS: dict[str, Action] = {
         Action("budget.manage", _("设立预算和下拨经费"), writes=True),
         Action("legalaid.assign", _("指派律师"), writes=True),
         Action("honours.vote", _("评审投票"), writes=True),
+        Action("outreach.view", _("查看普法宣传活动"), writes=False),
+        Action("outreach.record", _("登记、更正和撤回普法宣传活动"), writes=True),
     )
 }
 
@@ -95,7 +97,7 @@ HONOURS_COMMITTEE = "honours_committee"
 AUDITOR = "auditor"
 ADMINISTRATOR = "administrator"
 
-READ_TREE = frozenset({"unit.view", "person.view", "case.view", "settings.view"})
+READ_TREE = frozenset({"unit.view", "person.view", "case.view", "settings.view", "outreach.view"})
 
 ROLES: dict[str, Role] = {
     role.code: role
@@ -107,7 +109,7 @@ ROLES: dict[str, Role] = {
             GRASS_ROOTS,
             reach=Reach.UNIT,
             decides=False,
-            actions=READ_TREE | {"person.manage", "case.file"},
+            actions=READ_TREE | {"person.manage", "case.file", "outreach.record"},
         ),
         Role(
             STREET_CASEWORKER,
@@ -116,7 +118,8 @@ ROLES: dict[str, Role] = {
             MIDDLE,
             reach=Reach.SUBTREE,
             decides=False,
-            actions=READ_TREE | {"person.manage", "person.reveal", "case.file", "case.prepare", "budget.view"},
+            actions=READ_TREE
+            | {"person.manage", "person.reveal", "case.file", "case.prepare", "budget.view", "outreach.record"},
         ),
         Role(
             STREET_APPROVER,
@@ -134,7 +137,7 @@ ROLES: dict[str, Role] = {
             UPPER,
             reach=Reach.SUBTREE,
             decides=False,
-            actions=READ_TREE | {"person.manage", "person.reveal", "case.file", "case.prepare"},
+            actions=READ_TREE | {"person.manage", "person.reveal", "case.file", "case.prepare", "outreach.record"},
         ),
         Role(
             DISTRICT_APPROVER,
@@ -163,7 +166,7 @@ ROLES: dict[str, Role] = {
             decides=True,
             actions=READ_TREE
             | {"person.manage", "person.reveal", "case.file", "case.prepare", "case.decide", "legalaid.assign"}
-            | {"case.reassign", "grant.manage"},
+            | {"case.reassign", "grant.manage", "outreach.record"},
         ),
         Role(
             LAWYER,

@@ -29,6 +29,12 @@ from permissions.targets import target_of
 LEVELS = {"view": "view", "work": "change"}  # grant level -> Django permission verb
 
 
+def _grant_subject(obj: Model) -> tuple[str, str]:
+    """Where a grant's entry stands in the trail: on the object grants are
+    recorded against (a legal-aid case's on ``cases.case``, with its steps)."""
+    return target_of(obj).grant_model._meta.label_lower, str(obj.pk)
+
+
 def _reason_required(reason: str) -> str:
     reason = reason.strip()
     if not reason:
@@ -96,7 +102,7 @@ def object_access_grant(
             )
         ledger_append(
             action="access.granted",
-            subject=obj,
+            subject=_grant_subject(obj),
             subject_unit=target_of(obj).unit_of(obj),
             reason=reason,
             payload={
@@ -124,7 +130,7 @@ def object_access_revoke(*, grant: ObjectGrant, reason: str, by: User | None) ->
             raise RuleViolation(_("授权：该授权已被收回。"), code="access.already_revoked", field="grant")
         ledger_append(
             action="access.revoked",
-            subject=obj,
+            subject=_grant_subject(obj),
             subject_unit=target_of(obj).unit_of(obj),
             reason=reason,
             payload={"grantee": grant.user.get_username(), "permission": grant.permission.codename},
@@ -133,25 +139,52 @@ def object_access_revoke(*, grant: ObjectGrant, reason: str, by: User | None) ->
 
 
 def conflict_declare(
-    *, by: User, person: Person | None = None, unit: Unit | None = None, reason: str
+    *,
+    by: User,
+    person: Person | None = None,
+    unit: Unit | None = None,
+    organisation_code: str = "",
+    organisation_name: str = "",
+    reason: str,
 ) -> ConflictDeclaration:
-    """``by`` declares a conflict of interest with a person or a unit; from
-    now on the four-eyes rule ``declared_conflict`` keeps them out of its
-    cases. Writes one ledger entry ``conflict.declared``."""
-    if (person is None) == (unit is None):
+    """``by`` declares a conflict of interest with a person, a unit, or an
+    outside organisation by its unified social credit code (an employer a
+    lawyer acts for); from now on the four-eyes rule ``declared_conflict``
+    keeps them out of its cases. Writes one ledger entry ``conflict.declared``."""
+    from casework.legalaid.uscc import uscc_valid  # the code's check character (GB 32100)
+
+    organisation_code = organisation_code.strip().upper()
+    if sum(x is not None and x != "" for x in (person, unit, organisation_code)) != 1:
         raise RuleViolation(
-            _("申报对象：人员和单位必须且只能填写一项。"), code="conflict.target_required", field="person"
+            _("申报对象：人员、单位和机构必须且只能填写一项。"), code="conflict.target_required", field="person"
+        )
+    if organisation_code and not uscc_valid(organisation_code):
+        raise RuleViolation(
+            _("统一社会信用代码：应为18位，且校验码正确（GB 32100）。"),
+            code="uscc_invalid",
+            field="organisation_code",
         )
     reason = _reason_required(reason)
     with transaction.atomic():
-        declaration = ConflictDeclaration.objects.create(user=by, person=person, unit=unit, reason=reason)
+        declaration = ConflictDeclaration.objects.create(
+            user=by,
+            person=person,
+            unit=unit,
+            organisation_code=organisation_code,
+            organisation_name=organisation_name.strip()[:200],
+            reason=reason,
+        )
         ledger_append(
             action="conflict.declared",
             subject=declaration,
             by=by,
             subject_unit=unit or (person.employer if person else None),
             reason=reason,
-            payload={"person": person.pk if person else None, "unit": unit.code if unit else None},
+            payload={
+                "person": person.pk if person else None,
+                "unit": unit.code if unit else None,
+                "organisation_code": organisation_code,
+            },
         )
     return declaration
 

@@ -103,6 +103,7 @@ TARGETS: dict[str, Target] = {
         Target("hardship.PaymentBatch", "budget", "budget_line__unit"),
         # A bargaining campaign is the district's: seen where its cases are seen from the district up.
         Target("bargaining.Campaign", "case", "district"),
+        Target("outreach.OutreachEvent", "outreach", "unit"),
         # viewflow's tasks: those of cases only, placed where their case is.
         Target(
             "viewflow.Task",

@@ -113,6 +113,13 @@ DISTRICT_SETTINGS = {
     "bargaining.signing_days": "5",
     "bargaining.publish_working_days": "5",
     "bargaining.local_minimum_wage": "2690",
+    "legalaid.completeness_working_days": "2",
+    "legalaid.decision_days": "7",
+    "legalaid.objection_window_days": "15",
+    "legalaid.objection_days": "5",
+    "legalaid.assignment_days": "3",
+    "legalaid.closure_review_working_days": "10",
+    "legalaid.subsidy_working_days": "15",
 }
 
 

@@ -122,7 +122,12 @@ class TaskDetailOut(TaskOut):
         if task.status not in OPEN or task.flow_task.name != case.state:
             return []
         return [
-            {"name": t.action, "title": str(t.label), "needs_reason": t.needs_reason, "schema": _json(t.data_schema)}
+            {
+                "name": t.action,
+                "title": str(t.label),
+                "needs_reason": t.needs_reason,
+                "schema": _json(t.schema_for(case)),
+            }
             for t in table.available(case, self.context["request"].user)
         ]
 

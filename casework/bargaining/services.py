@@ -45,7 +45,7 @@ from casework.cases.documents import (
     documents_personal,
     documents_store,
 )
-from casework.cases.services import case_lock, case_number_issue, case_step, case_subject, evidence_since_step
+from casework.cases.services import case_decide, case_lock, case_number_issue, case_subject, evidence_since_step
 from casework.cases.tasks import register_decider
 from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
@@ -380,23 +380,18 @@ def bargaining_case_decide(
     document), record what the step established, and return the case. One
     ledger entry; ``by`` None is the deadline scan taking a step on expiry."""
     data = data or {}
-    today = today or timezone.localdate()
-    with atomic_with_files():
-        case, _transition = case_step(
-            case=case,
-            table=TABLE,
-            action=action,
-            by=by,
-            reason=reason,
-            data=data,
-            payload={k: v for k, v in data.items() if k != "agreement_text"},
-            personal={"agreement_text": data["agreement_text"]} if "agreement_text" in data else None,
-            documents=documents,
-        )
-        changed = _apply(case, action, data, today, by)
-        if changed:
-            case.save(update_fields=[*changed, "updated_at"])
-    return case
+    day = today or timezone.localdate()
+    return case_decide(
+        case=case,
+        table=TABLE,
+        action=action,
+        by=by,
+        reason=reason,
+        data=data,
+        documents=documents,
+        personal_keys=frozenset({"agreement_text"}),
+        apply=lambda fresh: _apply(fresh, action, data, day, by),
+    )
 
 
 def _apply(case: BargainingCase, action: str, data: dict[str, Any], today: date, by: User | None) -> list[str]:

@@ -155,10 +155,12 @@ def clean_name(raw: str) -> str:
     return name
 
 
-def document_check(attachment: Attachment, *, field: str = "documents") -> CheckedFile:
+def document_check(
+    attachment: Attachment, *, field: str = "documents", types: Sequence[FileType] = FILE_TYPES
+) -> CheckedFile:
     """Check one attachment and hash it, reading it in chunks; raise the first
     broken rule as ``RuleViolation`` on ``field`` (``kind`` for the kind).
-    Writes nothing."""
+    ``types`` narrows what is accepted (photos: JPEG and PNG). Writes nothing."""
     if attachment.kind not in DocumentKind.values:
         raise RuleViolation(
             _("材料类型：只能是%(kinds)s之一。") % {"kinds": "、".join(str(label) for label in DocumentKind.labels)},
@@ -186,10 +188,11 @@ def document_check(attachment: Attachment, *, field: str = "documents") -> Check
         digest.update(chunk)
     if size == 0:
         raise RuleViolation(_("附件：“%(name)s”是空文件。") % shown, code="document.empty", field=field)
-    file_type = next((t for t in FILE_TYPES if head.startswith(t.signature)), None)
+    file_type = next((t for t in types if head.startswith(t.signature)), None)
     if file_type is None:
         raise RuleViolation(
-            _("附件：只接受PDF、JPG、PNG文件，“%(name)s”不是其中之一。") % shown,
+            _("附件：只接受%(types)s文件，“%(name)s”不是其中之一。")
+            % {**shown, "types": "、".join(t.label for t in types)},
             code="document.type_not_allowed",
             field=field,
         )
@@ -251,8 +254,25 @@ def atomic_with_files() -> Iterator[None]:
             del stored[start:]
 
 
-def document_path(extension: str) -> str:
-    return f"{DIRECTORY}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+def document_path(extension: str, directory: str = DIRECTORY) -> str:
+    return f"{directory}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+def document_file_save(item: CheckedFile, *, directory: str = DIRECTORY) -> str:
+    """Write one checked file under ``directory`` with a name of ours and
+    return its storage name; removed again if the enclosing
+    ``atomic_with_files`` rolls back. Must run inside it."""
+    stored = _stored.get()
+    if stored is None:
+        raise RuntimeError("documents_store must run inside atomic_with_files()")
+    path = document_path(item.extension, directory)
+    try:
+        name = default_storage.save(path, item.attachment.file, max_length=255)
+    except BaseException:
+        _remove([path])  # a partly written file
+        raise
+    stored.append(name)
+    return name
 
 
 def documents_store(*, case: Any, checked: Sequence[CheckedFile], by: Any) -> list[CaseDocument]:
@@ -260,18 +280,11 @@ def documents_store(*, case: Any, checked: Sequence[CheckedFile], by: Any) -> li
     entry). Must run inside ``atomic_with_files``."""
     if not checked:
         return []
-    stored = _stored.get()
-    if stored is None:
+    if _stored.get() is None:
         raise RuntimeError("documents_store must run inside atomic_with_files()")
     documents = []
     for item in checked:
-        path = document_path(item.extension)
-        try:
-            name = default_storage.save(path, item.attachment.file, max_length=255)
-        except BaseException:
-            _remove([path])  # a partly written file
-            raise
-        stored.append(name)
+        name = document_file_save(item)
         documents.append(
             CaseDocument.objects.create(
                 case=case,

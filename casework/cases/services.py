@@ -3,7 +3,7 @@ taking one step of a transition table, and attaching documents."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.core.files import File
@@ -150,6 +150,42 @@ def case_step(
         payload={"number": fresh.number, "from_state": before, "to_state": fresh.state, "ledger_seq": entry.seq},
     )
     return fresh, transition
+
+
+def case_decide(
+    *,
+    case: C,
+    table: Table,
+    action: str,
+    by: User | None,
+    reason: str,
+    data: dict[str, Any],
+    documents: Sequence[Attachment],
+    personal_keys: frozenset[str],
+    apply: Callable[[C], list[str]],
+) -> C:
+    """What every case type's decide service does: take the step
+    (``case_step``: lock, permission, rules, state, one ledger entry with
+    ``data`` as its payload but ``personal_keys`` in its purgeable part,
+    documents as evidence, notifications), then let ``apply`` record what the
+    step established on the locked case and save the fields it names, all in
+    one transaction that also removes stored files if it rolls back."""
+    with atomic_with_files():
+        fresh, _transition = case_step(
+            case=case,
+            table=table,
+            action=action,
+            by=by,
+            reason=reason,
+            data=data,
+            payload={k: v for k, v in data.items() if k not in personal_keys},
+            personal={k: v for k, v in data.items() if k in personal_keys},
+            documents=documents,
+        )
+        changed = apply(fresh)
+        if changed:
+            fresh.save(update_fields=[*changed, "updated_at"])
+    return fresh
 
 
 def evidence_since_step(case: Case) -> list[CaseDocument]:

@@ -18,7 +18,7 @@ state's period has passed (no objection in time: the agreement is in force).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +53,18 @@ class Transition:
     on_expiry: bool = False
     rules: tuple[Rule, ...] = ()
     data_schema: dict[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
+    # Fields whose choices depend on the case (the lawyers who may be assigned): name -> case -> (value, label)s.
+    options: Mapping[str, Callable[[Any], Sequence[tuple[Any, str]]]] = field(default_factory=dict)
+
+    def schema_for(self, case: Any) -> dict[str, Any]:
+        """``data_schema`` with the case's current choices of its ``options`` fields."""
+        if not self.options:
+            return self.data_schema
+        properties = dict(self.data_schema.get("properties", {}))
+        for name, choices in self.options.items():
+            found = [{"const": value, "title": str(label)} for value, label in choices(case)]
+            properties[name] = {**properties.get(name, {}), "oneOf": found}
+        return {**self.data_schema, "properties": properties}
 
     @property
     def role_filter(self) -> frozenset[str] | None:

@@ -207,6 +207,60 @@ _SPECS = [
             ),
         )
     ),
+    *(
+        SettingSpec(key, label, measure, source, minimum=Decimal("1"), maximum=Decimal(maximum))
+        for key, label, measure, source, maximum in (
+            (
+                "legalaid.completeness_working_days",
+                _("法律援助申请材料审查期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "地方做法（2个工作日内一次性告知需补充的材料）",
+                "10",
+            ),
+            (
+                "legalaid.decision_days",
+                _("法律援助决定期限（日）"),
+                Measure.DAYS,
+                "《法律援助法》第43条：7日内作出决定",
+                "30",
+            ),
+            (
+                "legalaid.objection_window_days",
+                _("对不予援助决定提出异议的期限（日）"),
+                Measure.DAYS,
+                "地方做法（收到决定之日起15日内）",
+                "60",
+            ),
+            (
+                "legalaid.objection_days",
+                _("异议决定期限（日）"),
+                Measure.DAYS,
+                "《法律援助法》第49条：5日内作出决定",
+                "30",
+            ),
+            (
+                "legalaid.assignment_days",
+                _("决定援助后指派承办人的期限（日）"),
+                Measure.DAYS,
+                "《法律援助法》第43条：3日内指派",
+                "15",
+            ),
+            (
+                "legalaid.closure_review_working_days",
+                _("结案材料审查期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "地方做法（10个工作日）",
+                "60",
+            ),
+            (
+                "legalaid.subsidy_working_days",
+                _("办案补贴支付期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "地方做法（15个工作日）",
+                "60",
+            ),
+        )
+    ),
     SettingSpec(
         "bargaining.local_minimum_wage",
         _("当地月最低工资标准（元）"),

@@ -29,7 +29,7 @@ from casework.cases.documents import (
     documents_personal,
     documents_store,
 )
-from casework.cases.services import case_lock, case_number_issue, case_step, case_subject, next_actors
+from casework.cases.services import case_decide, case_lock, case_number_issue, case_subject, next_actors
 from casework.cases.tasks import register_decider
 from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
@@ -307,24 +307,19 @@ def hardship_case_decide(
     return the case. One ledger entry, listing ``documents`` uploaded with
     the step as its evidence."""
     data = data or {}
-    today = today or timezone.localdate()
-    with atomic_with_files():
-        before = case.state
-        case, _transition = case_step(
-            case=case,
-            table=TABLE,
-            action=action,
-            by=by,
-            reason=reason,
-            data=data,
-            payload={k: v for k, v in data.items() if k not in PERSONAL_DATA_KEYS},
-            personal={k: v for k, v in data.items() if k in PERSONAL_DATA_KEYS},
-            documents=documents,
-        )
-        changed = _apply(case, action, before, data, today, by)
-        if changed:
-            case.save(update_fields=[*changed, "updated_at"])
-    return case
+    day = today or timezone.localdate()
+    before = case.state
+    return case_decide(
+        case=case,
+        table=TABLE,
+        action=action,
+        by=by,
+        reason=reason,
+        data=data,
+        documents=documents,
+        personal_keys=PERSONAL_DATA_KEYS,
+        apply=lambda fresh: _apply(fresh, action, before, data, day, by),
+    )
 
 
 def _apply(

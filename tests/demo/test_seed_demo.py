@@ -181,3 +181,16 @@ def test_a_campaign_with_enterprises_at_every_step_and_a_renewal_on_its_own(seed
     assert not BargainingCase.objects.filter(unit__code="S01-E01").exists()
     chair = User.objects.get(username="ent1.chair").person
     assert chair is not None and chair.employer is not None and chair.employer.code == "S01-E01"
+
+
+def test_legal_aid_in_every_state_with_lawyer1_seeing_only_the_assigned(seeded):
+    from casework.legalaid.choices import State as LegalAidState
+    from casework.legalaid.models import LegalAidCase
+    from permissions.access import scope
+
+    states = set(LegalAidCase.objects.values_list("state", flat=True))
+    assert states == {s.value for s in LegalAidState}
+    lawyer = User.objects.get(username="lawyer1")
+    granted = set(scope(lawyer, LegalAidCase.objects.all()).values_list("state", flat=True))
+    # Granted at assignment, taken back when the closure is reviewed or aid terminated.
+    assert granted == {"in_progress", "closure_review"}

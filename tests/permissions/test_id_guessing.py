@@ -20,7 +20,9 @@ from casework.cases.services import case_document_attach
 from casework.hardship.batches import BatchLine, payment_batch_request
 from casework.hardship.payments import payment_request
 from casework.ledger.models import LedgerEntry
+from casework.legalaid.services import legalaid_apply
 from casework.org.models import Membership
+from casework.outreach.services import outreach_event_record, outreach_photos_attach
 from notifications.models import OutboxMessage
 from tests.cases.conftest import PNG, upload
 from tests.hardship.conftest import open_task
@@ -43,6 +45,17 @@ ROUTES = {
     "api/v1/bargaining/cases/<int:pk>/sides/<str:side>/": ("bargaining", "put"),
     "api/v1/bargaining/cases/<int:pk>/rounds/": ("bargaining", "post"),
     "api/v1/bargaining/campaigns/<int:pk>/": ("campaign", "get"),
+    "api/v1/legalaid/cases/<int:pk>/": ("legalaid", "get"),
+    "api/v1/legalaid/cases/<int:pk>/events/": ("legalaid", "post"),
+    "api/v1/legalaid/cases/<int:pk>/reassign/": ("legalaid", "post"),
+    "legalaid/<int:pk>/events/": ("legalaid", "post"),
+    "api/v1/outreach/events/<int:pk>/": ("outreach", "get"),
+    "api/v1/outreach/events/<int:pk>/withdraw/": ("outreach", "post"),
+    "outreach/<int:pk>/": ("outreach", "get"),
+    "outreach/<int:pk>/edit/": ("outreach", "post"),
+    "outreach/<int:pk>/withdraw/": ("outreach", "post"),
+    "outreach/<int:pk>/photos/<int:photo_pk>/": ("outreach_photo", "get"),
+    "legalaid/<int:pk>/reassign/": ("legalaid", "post"),
     "bargaining/campaigns/<int:pk>/": ("campaign", "get"),
     "bargaining/campaigns/<int:pk>/xlsx/": ("campaign", "get"),
     "api/v1/notifications/<int:pk>/read/": ("notification", "post"),
@@ -126,6 +139,25 @@ def objects(world, staff, money, records, media, user_with):
         offer_served_on=timezone.localdate(),
         by=user_with("district_caseworker", world.units["D1"]),
     )
+    found["legalaid"] = legalaid_apply(
+        person=world.people["E1"],
+        unit=world.units["D1"],
+        opposing_party="某公司",
+        dispute="wages",
+        facts="拖欠工资",
+        aid_form="arbitration",
+        channel="written",
+        basis="serious_infringement",
+        by=user_with("legal_officer", world.units["D1"]),
+    )
+    recorder = user_with("street_caseworker", world.units["S1"])
+    event = outreach_event_record(
+        unit=world.units["E1"],
+        by=recorder,
+        data={"held_on": "2026-11-20", "place": "会议室", "topic": "普法", "form": "lecture", "audience": 30},
+    )
+    [found["outreach_photo"]] = outreach_photos_attach(event=event, photos=[upload("a.png", PNG)], by=recorder)
+    found["outreach"] = event
     # Someone else's notification: a recipient's own, whatever the reader's roles.
     found["notification"] = OutboxMessage.objects.latest("pk")
     return found
@@ -134,8 +166,10 @@ def objects(world, staff, money, records, media, user_with):
 def url_for(route: str, objects: dict) -> str:
     kind, _method = ROUTES[route]
     case = objects["case"]
-    pk = objects[kind].pk if kind != "document" else case.pk
-    url = route.replace("<str:case_type>", case.case_type).replace("<int:pk>", str(pk)).replace("<str:side>", "union")
+    # A document's and a photo's URLs name their owner first.
+    owner = {"document": case, "outreach_photo": objects["outreach"]}.get(kind, objects[kind])
+    url = route.replace("<str:case_type>", case.case_type).replace("<int:pk>", str(owner.pk))
+    url = url.replace("<str:side>", "union").replace("<int:photo_pk>", str(objects["outreach_photo"].pk))
     return "/" + url.replace("<int:document_pk>", str(objects["document"].pk))
 
 
@@ -164,10 +198,12 @@ CREATES = [
     "api/v1/memberships/",
     "api/v1/bargaining/cases/",
     "api/v1/bargaining/campaigns/",
+    "api/v1/legalaid/cases/",
     "hardship/new/",
     "hardship/batches/new/",
     "bargaining/new/",
     "bargaining/campaigns/new/",
+    "legalaid/new/",
 ]
 
 
@@ -177,6 +213,8 @@ def everything() -> tuple:
     from casework.cases.models import Case, CaseDocument
     from casework.deadlines.models import TaskDeadline
     from casework.hardship.assistance import AssistancePayment, PaymentBatch
+    from casework.legalaid.models import LegalAidCase
+    from casework.outreach.models import OutreachEvent
 
     return (
         LedgerEntry.objects.count(),
@@ -188,6 +226,8 @@ def everything() -> tuple:
         list(TaskDeadline.objects.order_by("pk").values_list("pk", "due", "paused_since")),
         list(Membership.objects.order_by("pk").values_list("pk", "valid_until")),
         list(Seat.objects.order_by("pk").values_list("pk", "name")),
+        list(LegalAidCase.objects.order_by("pk").values_list("pk", "state", "lawyer")),
+        list(OutreachEvent.objects.order_by("pk").values_list("pk", "topic", "audience", "withdrawn_at")),
         Campaign.objects.count(),
         Round.objects.count(),
     )
@@ -222,6 +262,15 @@ def test_the_auditor_sees_every_object_and_changes_nothing_anywhere(client, worl
         body |= filing if "hardship/cases" in url else membership if "memberships/" in url else {}
         if "bargaining/cases/" in url:
             body |= {"unit": world.units["E1"].pk, "workers_covered": 10}
+        if "legalaid/cases/" in url:
+            body |= {"person": world.people["E1"].pk, "unit": world.units["D1"].pk, "lawyer": auditor.pk}
+            body |= {"opposing_party": "某公司", "dispute": "wages", "facts": "x", "aid_form": "advice"}
+            body |= {
+                "channel": "written",
+                "basis": "serious_infringement",
+                "kind": "mediation",
+                "happened_on": "2026-11-02",
+            }
         if "bargaining/campaigns/" in url:
             body |= {"district": world.units["D1"].pk, "name": "集中要约", "offer_served_on": "2026-11-02"}
         sender = getattr(api, method) if url.startswith("/api/") else client.post

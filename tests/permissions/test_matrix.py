@@ -13,6 +13,7 @@ from casework.people.models import Person
 from permissions.access import can, explain, scope
 from permissions.roles import ACTIONS, ROLES
 from permissions.targets import TARGETS
+from tests.world import TODAY
 
 # Where each role's user holds it, and which unit is at each position from there.
 PLACEMENT = {"district": "D1", "street": "S1", "enterprise": "E1"}
@@ -21,24 +22,33 @@ POSITIONS = {
     "S1": {"own": "S1", "below": "E1", "outside": "S2", "above": "D1"},
     "E1": {"own": "E1", "outside": "E2", "above": "S1"},
 }
-READ_TREE = {"unit.view", "person.view", "settings.view"}
+READ_TREE = {"unit.view", "person.view", "settings.view", "outreach.view"}
 SUBTREE = {"own", "below"}
 # role: (level, positions its actions reach, actions — of those with an object type today)
 EXPECTED: dict[str, tuple[str, set[str], set[str]]] = {
-    "enterprise_chair": ("enterprise", {"own"}, READ_TREE | {"person.manage"}),
-    "street_caseworker": ("street", SUBTREE, READ_TREE | {"person.manage", "person.reveal", "budget.view"}),
+    "enterprise_chair": ("enterprise", {"own"}, READ_TREE | {"person.manage", "outreach.record"}),
+    "street_caseworker": (
+        "street",
+        SUBTREE,
+        READ_TREE | {"person.manage", "person.reveal", "budget.view", "outreach.record"},
+    ),
     "street_approver": ("street", SUBTREE, READ_TREE | {"person.reveal", "grant.manage"}),
-    "district_caseworker": ("district", SUBTREE, READ_TREE | {"person.manage", "person.reveal"}),
+    "district_caseworker": ("district", SUBTREE, READ_TREE | {"person.manage", "person.reveal", "outreach.record"}),
     "district_approver": ("district", SUBTREE, READ_TREE | {"person.reveal", "grant.manage"}),
     "finance_officer": ("district", SUBTREE, READ_TREE | {"budget.view", "budget.manage"}),
-    "legal_officer": ("district", SUBTREE, READ_TREE | {"person.manage", "person.reveal", "grant.manage"}),
+    "legal_officer": (
+        "district",
+        SUBTREE,
+        READ_TREE | {"person.manage", "person.reveal", "grant.manage", "outreach.record"},
+    ),
     "lawyer": ("district", set(), {"person.view"}),  # only what is granted: see test_grants
     "honours_committee": ("district", set(), set()),
     "auditor": ("district", SUBTREE, READ_TREE | {"membership.view", "ledger.view", "budget.view"}),
     "administrator": (
         "district",
         SUBTREE,
-        READ_TREE | {"unit.manage", "membership.view", "membership.manage", "person.manage", "settings.manage"},
+        READ_TREE - {"outreach.view"}
+        | {"unit.manage", "membership.view", "membership.manage", "person.manage", "settings.manage"},
     ),
 }
 # The object an action is asked about, by the action's noun.
@@ -56,11 +66,15 @@ OBJECT_ACTIONS = [
     "settings.manage",
     "budget.view",
     "budget.manage",
+    "outreach.view",
+    "outreach.record",
 ]
 
 
 def the_object(world, action: str, code: str):
     noun = action.split(".")[0]
+    if noun == "outreach":
+        return _outreach_event(world, code)
     return {
         "unit": world.units,
         "membership": world.memberships,
@@ -70,6 +84,17 @@ def the_object(world, action: str, code: str):
         "settings": world.settings,
         "budget": world.budget_lines,
     }[noun][code]
+
+
+def _outreach_event(world, code: str):
+    """An outreach event organised by the unit (made here: only this matrix needs one)."""
+    from casework.accounts.models import User
+    from casework.outreach.models import OutreachEvent
+
+    holder = User.objects.get(username="holder")
+    return OutreachEvent.objects.create(
+        unit=world.units[code], held_on=TODAY, place="—", topic="—", form="lecture", audience=1, recorded_by=holder
+    )
 
 
 def test_the_table_covers_every_role_and_every_action_with_an_object_type():

@@ -25,6 +25,12 @@ def role_label(code: str) -> str:
 
 
 @register.simple_tag
+def step_properties(transition: Any, case: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The step's data fields, with the case's current choices (``Transition.options``)."""
+    return list(transition.schema_for(case).get("properties", {}).items())
+
+
+@register.simple_tag
 def step_field(name: str, spec: dict[str, Any], posted: Any = None, error: Any = None) -> str:
     field = f"data.{name}"
     value = posted.get(field, "") if posted else ""
@@ -33,7 +39,7 @@ def step_field(name: str, spec: dict[str, Any], posted: Any = None, error: Any =
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
-            ((o["const"], " selected" if o["const"] == value else "", o["title"]) for o in spec["oneOf"]),
+            ((o["const"], " selected" if str(o["const"]) == str(value) else "", o["title"]) for o in spec["oneOf"]),
         )
         control = format_html('<select name="{}">{}</select>', field, options)
     elif spec.get("format") == "date":
