@@ -24,7 +24,7 @@ from casework.accounts.models import User
 from casework.bargaining.choices import Side, State
 from casework.bargaining.rules import Vote, sides_check, term_check, vote_check
 from casework.cases import data as d
-from casework.cases.transitions import Table, Transition
+from casework.cases.transitions import Table, Transition, date_rule, expiry_step
 from casework.deadlines.periods import Period
 from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
@@ -41,21 +41,7 @@ def _today() -> date:
 
 
 def _date_rule(name: str, label: Any, *, after: str = "", after_label: Any = "") -> Any:
-    """A date not in the future and, when ``after`` names a date of the case, not before it."""
-
-    def rule(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
-        day = d.day(data, name, label, not_after=_today())
-        earlier = getattr(case, after) if after else None
-        if day is not None and earlier is not None and day < earlier:
-            return RuleViolation(
-                _("%(label)s：不能早于%(earlier)s（%(date)s）。")
-                % {"label": label, "earlier": after_label, "date": earlier.isoformat()},
-                code="bargaining.date_order",
-                field=name,
-            )
-        return None
-
-    return rule
+    return date_rule(name, label, after=after, after_label=after_label, order_code="bargaining.date_order")
 
 
 def sides_ready(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
@@ -246,11 +232,6 @@ SCHEMA_VOTE = d.schema(
 )
 
 
-def _expiry(state: str, action: str, next_state: str, label: Any) -> Transition:
-    """A step the deadline scan takes as the system when ``state``'s period passes."""
-    return Transition(state, action, next_state, "case.prepare", label, roles=STAFF, notifies=False, on_expiry=True)
-
-
 T = Transition
 TABLE = Table(
     [
@@ -293,7 +274,9 @@ TABLE = Table(
             rules=(reply_accepted,),
             data_schema=d.schema(["replied_on"], replied_on=d.schema_date(_l("回应日期"))),
         ),
-        _expiry(State.OFFER_SERVED, "no_reply", State.COORDINATION, _l("逾期未回应，提请劳动保障部门协调")),
+        expiry_step(
+            State.OFFER_SERVED, "no_reply", State.COORDINATION, _l("逾期未回应，提请劳动保障部门协调"), roles=STAFF
+        ),
         # The labour bureau's coordination (49–52).
         T(
             State.COORDINATION,
@@ -431,7 +414,7 @@ TABLE = Table(
             ),
             data_schema=d.schema(["approved_on"], approved_on=d.schema_date(_l("审查通过日期"))),
         ),
-        _expiry(State.UNDER_REVIEW, "no_objection", State.EFFECTIVE, _l("审查期满无异议，自行生效")),
+        expiry_step(State.UNDER_REVIEW, "no_objection", State.EFFECTIVE, _l("审查期满无异议，自行生效"), roles=STAFF),
         T(
             State.EFFECTIVE,
             "publish",
@@ -442,9 +425,9 @@ TABLE = Table(
             rules=(_date_rule("published_on", _l("公布日期"), after="effective_on", after_label=_l("生效日期")),),
             data_schema=d.schema(["published_on"], published_on=d.schema_date(_l("公布日期"))),
         ),
-        _expiry(State.PUBLISHED, "open_renewal", State.RENEWAL, _l("期满前续签协商开始")),
+        expiry_step(State.PUBLISHED, "open_renewal", State.RENEWAL, _l("期满前续签协商开始"), roles=STAFF),
         T(State.RENEWAL, "renew", State.RENEWED, "case.file", _l("开始新一期协商"), roles=UNION),
-        _expiry(State.RENEWAL, "expire", State.EXPIRED, _l("期满终止")),
+        expiry_step(State.RENEWAL, "expire", State.EXPIRED, _l("期满终止"), roles=STAFF),
         # The union may end a bargaining that goes nowhere, with a reason.
         *(
             T(

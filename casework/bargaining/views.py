@@ -30,7 +30,7 @@ from casework.bargaining.services import (
 from casework.bargaining.transitions import UNION
 from casework.cases.documents import Attachment, DocumentKind
 from casework.cases.selectors import cases_of
-from casework.cases.views import case_page_context
+from casework.cases.views import case_page_refused
 from casework.district.selectors import setting_value
 from casework.errors import CaseworkError, NotAllowed, RuleViolation
 from casework.org.models import Unit
@@ -138,11 +138,8 @@ def _case(request: HttpRequest, pk: int) -> BargainingCase:
 
 def _refused(request: HttpRequest, case: BargainingCase, error: CaseworkError, form: str) -> HttpResponse:
     """The case page again, the refused form open with what was typed and the message on it."""
-    context = case_page_context(request, case)
-    context.update(bargaining_error=error, bargaining_form=form, posted=request.POST)
-    if form.startswith("side-"):
-        context["seat_rows"] = seat_rows(request.POST)
-    return render(request, "cases/case.html", context, status=400)
+    rows = {"seat_rows": seat_rows(request.POST)} if form.startswith("side-") else {}
+    return case_page_refused(request, case, bargaining_error=error, bargaining_form=form, **rows)
 
 
 def seat_rows(post: Any) -> list[dict[str, Any]]:

@@ -22,10 +22,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from casework.accounts.models import User
+from casework.cases import data as d
 from casework.deadlines.periods import Period
 from casework.errors import NotAllowed, RuleViolation
 from permissions.access import can
@@ -138,3 +140,30 @@ class Table:
     def on_expiry(self, state: str) -> Transition | None:
         """The step the system takes when ``state``'s period has passed."""
         return next((t for t in self.from_state(state) if t.on_expiry), None)
+
+
+def date_rule(name: str, label: Any, *, after: str = "", after_label: Any = "", order_code: str = "") -> Rule:
+    """A rule: the step's date ``name`` is given, well formed and not in the
+    future; when ``after`` names a date of the case, not before it either
+    (``order_code`` is then the refusal's code)."""
+
+    def rule(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
+        day = d.day(data, name, label, not_after=timezone.localdate())
+        earlier = getattr(case, after) if after else None
+        if day is not None and earlier is not None and day < earlier:
+            return RuleViolation(
+                _("%(label)s：不能早于%(earlier)s（%(date)s）。")
+                % {"label": label, "earlier": after_label, "date": earlier.isoformat()},
+                code=order_code,
+                field=name,
+            )
+        return None
+
+    return rule
+
+
+def expiry_step(state: str, action: str, next_state: str, label: Any, *, roles: frozenset[str]) -> Transition:
+    """A step nobody takes: the deadline scan takes it as the system once
+    ``state``'s period has passed. ``roles`` (with ``case.prepare``) are
+    whose inbox the state is otherwise in; nobody is told to take it."""
+    return Transition(state, action, next_state, "case.prepare", label, roles=roles, notifies=False, on_expiry=True)

@@ -74,6 +74,14 @@ def case_page_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     return context
 
 
+def case_page_refused(request: HttpRequest, case: Case, **refusal: Any) -> HttpResponse:
+    """The case page again after a refused form, with what was posted and
+    ``refusal`` (the error under the name its form's template reads): 400."""
+    context = case_page_context(request, case)
+    context.update(posted=request.POST, **refusal)
+    return render(request, "cases/case.html", context, status=400)
+
+
 @login_required
 def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     case = object_in_scope_or_404(request.user, Case.objects.select_related("unit", "person"), pk=pk)
@@ -103,9 +111,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error.message)) from error
     except CaseworkError as error:
-        context = case_page_context(request, case)
-        context.update(error=error, posted_action=request.POST.get("action", ""), posted=request.POST)
-        return render(request, "cases/case.html", context, status=400)
+        return case_page_refused(request, case, error=error, posted_action=request.POST.get("action", ""))
     messages.success(request, _("已办理。"))
     return redirect("cases:case", pk=case.pk)
 
@@ -127,9 +133,7 @@ def case_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error.message)) from error
     except CaseworkError as error:
-        context = case_page_context(request, case)
-        context.update(document_error=error, posted=request.POST)
-        return render(request, "cases/case.html", context, status=400)
+        return case_page_refused(request, case, document_error=error)
     messages.success(request, _("材料已上传。"))
     return redirect("cases:case", pk=case.pk)
 

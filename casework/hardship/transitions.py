@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _l
 from casework.accounts.models import User
 from casework.calendar.days import add_working_days
 from casework.cases import data as d
-from casework.cases.transitions import RETURN_TO_SENDER, Table, Transition
+from casework.cases.transitions import RETURN_TO_SENDER, Table, Transition, date_rule
 from casework.deadlines.periods import Period
 from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
@@ -100,14 +100,6 @@ def exit_reason_given(case: Any, by: User | None, data: dict[str, Any]) -> RuleV
     return None
 
 
-def _date_rule(name: str, label: Any) -> Any:
-    def rule(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
-        d.day(data, name, label, not_after=_today())
-        return None
-
-    return rule
-
-
 def _text_rule(name: str, label: Any) -> Any:
     def rule(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
         d.text(data, name, label)
@@ -171,7 +163,7 @@ TABLE = Table(
             "case.prepare",
             _l("录入入户调查"),
             roles=STREET_STAFF,
-            rules=(_date_rule("visited_on", _l("入户调查日期")), _text_rule("report", _l("入户调查报告"))),
+            rules=(date_rule("visited_on", _l("入户调查日期")), _text_rule("report", _l("入户调查报告"))),
             data_schema=d.schema(
                 ["visited_on", "report"],
                 visited_on=d.schema_date(_l("入户调查日期")),
@@ -194,7 +186,7 @@ TABLE = Table(
             "case.file",
             _l("录入民主评议并开始公示"),
             roles=UNIT_RECORDERS,
-            rules=(_date_rule("evaluated_on", _l("民主评议日期")), evaluation_majority, notice_long_enough),
+            rules=(date_rule("evaluated_on", _l("民主评议日期")), evaluation_majority, notice_long_enough),
             data_schema=d.schema(
                 ["evaluated_on", "present", "in_favour", "notice_from", "notice_until"],
                 evaluated_on=d.schema_date(_l("民主评议日期")),

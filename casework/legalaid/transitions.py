@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from casework.accounts.models import User
 from casework.cases import data as d
-from casework.cases.transitions import Table, Transition
+from casework.cases.transitions import Table, Transition, expiry_step
 from casework.deadlines.periods import Period
 from casework.errors import RuleViolation
 from casework.legalaid.choices import Outcome, State, Termination, Urgency
@@ -93,9 +93,8 @@ def closure_valid(case: Any, by: User | None, data: dict[str, Any]) -> RuleViola
     if case.urgency and case.urgent_confirmed_on is None:
         return RuleViolation(_("结案：先行援助案件须先经审查确认。"), code="legalaid.urgent_unreviewed", field="action")
     d.choice(data, "outcome", _l("办理结果"), {o.value: o.label for o in Outcome})
-    d.money(data, "amount_awarded", _l("裁判或调解金额（元）"), required=False)
-    recovered = d.money(data, "amount_recovered", _l("实际追回金额（元）"), required=False)
     awarded = d.money(data, "amount_awarded", _l("裁判或调解金额（元）"), required=False)
+    recovered = d.money(data, "amount_recovered", _l("实际追回金额（元）"), required=False)
     if recovered is not None and awarded is not None and recovered > awarded:
         return RuleViolation(
             _("实际追回金额：不能多于裁判或调解金额。"), code="legalaid.recovered_too_much", field="amount_recovered"
@@ -139,11 +138,6 @@ PERIODS: dict[str, Period] = {
 }
 
 
-def _expiry(state: str, action: str, next_state: str, label: Any) -> Transition:
-    """A step the deadline scan takes as the system when ``state``'s period passes."""
-    return Transition(state, action, next_state, "case.prepare", label, roles=OFFICERS, notifies=False, on_expiry=True)
-
-
 T = Transition
 TABLE = Table(
     [
@@ -185,7 +179,9 @@ TABLE = Table(
             _l("材料已补齐，提交决定"),
             roles=OFFICERS,
         ),
-        _expiry(State.AWAITING_MATERIAL, "not_supplied", State.WITHDRAWN, _l("逾期未补充材料，视为撤回申请")),
+        expiry_step(
+            State.AWAITING_MATERIAL, "not_supplied", State.WITHDRAWN, _l("逾期未补充材料，视为撤回申请"), roles=OFFICERS
+        ),
         # The decision (43): written reasons for a refusal.
         T(State.DECISION, "approve", State.ASSIGNMENT, "case.decide", _l("决定给予法律援助"), roles=DECIDERS),
         T(
@@ -208,7 +204,7 @@ TABLE = Table(
             needs_reason=True,
             needs_evidence=True,
         ),
-        _expiry(State.REFUSED, "refusal_final", State.REJECTED, _l("异议期满未提出异议")),
+        expiry_step(State.REFUSED, "refusal_final", State.REJECTED, _l("异议期满未提出异议"), roles=OFFICERS),
         T(
             State.OBJECTION,
             "uphold_objection",

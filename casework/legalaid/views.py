@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from casework.cases.documents import Attachment, DocumentKind
 from casework.cases.selectors import cases_of
-from casework.cases.views import case_page_context
+from casework.cases.views import case_page_refused
 from casework.errors import CaseworkError, NotAllowed, RuleViolation
 from casework.legalaid.choices import AidForm, Basis, Channel, Dispute, EventKind, State
 from casework.legalaid.models import LegalAidCase
@@ -123,12 +123,6 @@ def _case(request: HttpRequest, pk: int) -> LegalAidCase:
     return object_in_scope_or_404(request.user, LegalAidCase.objects.select_related("unit", "person", "lawyer"), pk=pk)
 
 
-def _refused(request: HttpRequest, case: LegalAidCase, error: CaseworkError) -> HttpResponse:
-    context = case_page_context(request, case)
-    context.update(legalaid_error=error, posted=request.POST)
-    return render(request, "cases/case.html", context, status=400)
-
-
 @login_required
 @require_POST
 def event_record(request: HttpRequest, pk: int) -> HttpResponse:
@@ -145,7 +139,7 @@ def event_record(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error.message)) from error
     except CaseworkError as error:
-        return _refused(request, case, error)
+        return case_page_refused(request, case, legalaid_error=error)
     messages.success(request, _("办案事项已登记。"))
     return redirect("cases:case", pk=case.pk)
 
@@ -164,6 +158,6 @@ def lawyer_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         raise PermissionDenied(str(error.message)) from error
     except CaseworkError as error:
-        return _refused(request, case, error)
+        return case_page_refused(request, case, legalaid_error=error)
     messages.success(request, _("已改派承办人。"))
     return redirect("cases:case", pk=case.pk)

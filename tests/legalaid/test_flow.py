@@ -6,17 +6,16 @@ waiting for material, and the steps the scan takes on expiry."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from types import SimpleNamespace
+from datetime import date
 
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casework.deadlines.models import TaskDeadline
 from casework.deadlines.scan import deadlines_scan
-from casework.deadlines.services import deadline_start
 from casework.ledger.models import LedgerEntry
 from casework.legalaid.services import legalaid_event_record, legalaid_lawyer_reassign
+from tests.deadlines.test_frozen_clock import begun_on
 from tests.hardship.conftest import open_task
 from tests.legalaid.conftest import apply, fresh, step, to_in_progress
 
@@ -85,17 +84,6 @@ def test_a_lawyer_sees_only_the_cases_granted_to_them_and_a_reassignment_moves_i
     assert [a for a, _n in added] == ["access.revoked", "access.granted", "legalaid.lawyer_reassigned"]
     assert added[-1][1] == legal["officer"].get_username()
     assert fresh(case).lawyer == legal["lawyer2"]
-
-
-def begun_on(case, day: date) -> TaskDeadline:
-    """The case's open step as if its task had been created at 10:00 on ``day``."""
-    task = open_task(case)
-    TaskDeadline.objects.filter(task=task).delete()
-    task.created = timezone.make_aware(datetime(day.year, day.month, day.day, 10, 0))
-    task.save(update_fields=["created"])
-    deadline = deadline_start(SimpleNamespace(task=task))
-    assert deadline is not None
-    return deadline
 
 
 def test_decision_objection_and_assignment_periods_on_the_calendar(world, legal):
