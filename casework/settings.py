@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "casework.bargaining",
     "casework.outreach",
     "casework.legalaid",
+    "casework.honours",
     "casework.web",
     "permissions",
     "notifications",

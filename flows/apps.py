@@ -9,4 +9,4 @@ class FlowsConfig(AppConfig):
 
     def ready(self) -> None:
         # viewflow finds flows by importing them: every flow module, here.
-        from flows import bargaining, hardship, legalaid  # noqa: F401
+        from flows import bargaining, hardship, honours, legalaid  # noqa: F401

@@ -139,6 +139,13 @@ register(
     _("法律援助案件%(case)s已改派给%(to)s承办。"),
 )
 
+# Honours (casework/honours/services.py).
+register(
+    "honours.nominated",
+    _("新的评选推荐：%(case)s"),
+    _("评选推荐%(case)s已提交，请在本单位公示推荐人选。"),
+)
+
 # The notification channels themselves.
 register(
     "webhook.paused",

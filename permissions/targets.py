@@ -104,6 +104,12 @@ TARGETS: dict[str, Target] = {
         # A bargaining campaign is the district's: seen where its cases are seen from the district up.
         Target("bargaining.Campaign", "case", "district"),
         Target("outreach.OutreachEvent", "outreach", "unit"),
+        # An honours campaign is the district's, like a bargaining campaign.
+        Target("honours.Campaign", "case", "district"),
+        # The records the honours checks read: seen where their unit is.
+        Target("honours.WageArrears", "case", "unit"),
+        Target("honours.SafetyAccident", "case", "unit"),
+        Target("honours.HonourHeld", "case", "person__employer", fallback_unit_field="unit"),
         # viewflow's tasks: those of cases only, placed where their case is.
         Target(
             "viewflow.Task",

@@ -53,3 +53,15 @@ def require_gettext() -> None:
     # CI installs gettext (.ci/run); a laptop without it skips with this reason.
     if not (shutil.which("msgfmt") and shutil.which("xgettext")):
         _missing("needs GNU gettext (msgfmt, xgettext): apt-get install gettext")
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF as poppler's pdftotext extracts it (CJK included
+    when the font is embedded with its Unicode map)."""
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        _missing("needs poppler's pdftotext: apt-get install poppler-utils")
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()

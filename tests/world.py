@@ -15,6 +15,7 @@ from casework.accounts.models import User
 from casework.district.models import DistrictSetting
 from casework.hardship.assistance import BudgetLine
 from casework.hardship.payments import allocation_make, budget_line_create
+from casework.honours.demo import SETTINGS as HONOURS_SETTINGS
 from casework.ledger.models import LedgerEntry
 from casework.ledger.services import ledger_append
 from casework.org.models import Membership, Unit, UnitKind
@@ -120,6 +121,7 @@ DISTRICT_SETTINGS = {
     "legalaid.assignment_days": "3",
     "legalaid.closure_review_working_days": "10",
     "legalaid.subsidy_working_days": "15",
+    **HONOURS_SETTINGS,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casework.api import bargaining, campaigns, cases, documents, legalaid, notifications, outreach, views
+from casework.api import bargaining, campaigns, cases, documents, honours, legalaid, notifications, outreach, views
 from casework.web.security import swagger_ui_csp
 
 v1: list[URLPattern | URLResolver] = [
@@ -35,6 +35,7 @@ v1: list[URLPattern | URLResolver] = [
     path("notifications/<int:pk>/read/", notifications.NotificationRead.as_view(), name="notification-read"),
     *bargaining.urlpatterns,
     *campaigns.urlpatterns,
+    *honours.urlpatterns,
     *legalaid.urlpatterns,
     *outreach.urlpatterns,
 ]

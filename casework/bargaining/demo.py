@@ -24,11 +24,11 @@ from casework.bargaining.campaign_services import campaign_start
 from casework.bargaining.choices import State
 from casework.bargaining.models import BargainingCase
 from casework.bargaining.services import (
-    add_months,
     bargaining_case_open,
     bargaining_round_record,
     bargaining_side_set,
 )
+from casework.calendar.days import add_months
 from casework.cases.documents import Attachment, DocumentKind
 from casework.cases.tasks import OPEN, task_complete
 from casework.district.services import district_settings_enter_missing

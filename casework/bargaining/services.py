@@ -10,7 +10,6 @@ entry in the same transaction, and the outbox row with it.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -35,6 +34,7 @@ from casework.bargaining.opening import (
 )
 from casework.bargaining.rules import SeatIn, side_check, sides_check
 from casework.bargaining.transitions import PERIODS, TABLE, UNION
+from casework.calendar.days import add_months
 from casework.cases import data as d
 from casework.cases.documents import (
     Attachment,
@@ -478,13 +478,6 @@ def _period_end(case: BargainingCase, state: str, today: date) -> date:
     (the offer served, the text received), whatever day the scan ran."""
     end = PERIODS[state].due(case, today)
     return end.date if end is not None else today
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (or earlier), the month's last day when it has none."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 register_decider("bargaining", bargaining_case_decide)

@@ -53,6 +53,7 @@ Dates are ``datetime.date`` in Asia/Shanghai; a ``datetime`` is refused
 
 from __future__ import annotations
 
+import calendar
 import threading
 import time
 from collections.abc import Mapping
@@ -244,3 +245,10 @@ def add_days(start: date, n: int) -> Deadline:
         if day.year not in years:
             provisional = True
     return Deadline(day, provisional)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), the month's last day when it has none."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

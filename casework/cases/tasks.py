@@ -137,3 +137,19 @@ def task_reassign(*, task: Task, to: User | None, by: User, reason: str) -> Task
             payload={"case": case.pk, "number": case.number, "to": to.get_username()},
         )
     return fresh
+
+
+def automatic_steps_take(case: Case) -> Case:
+    """Take, as the system, every step of the case's table marked
+    ``automatic`` whose rules now hold (after the last vetting answer is
+    recorded, the join), one after another; returns the case as it ends up.
+    Runs in the caller's transaction, under its lock on the case."""
+    from casework.cases.selectors import TABLES, case_open_task  # the selectors import this module's registry
+
+    table = TABLES[case.case_type]
+    while (transition := table.automatic_ready(case)) is not None:
+        task = case_open_task(case)
+        if task is None:
+            break
+        case = task_complete(task=task, action=transition.action, by=None, reason=str(transition.label))
+    return case

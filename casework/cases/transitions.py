@@ -14,6 +14,11 @@ employer's reply, the labour bureau's objection), so a document must come
 with it or have been attached since the step began. ``on_expiry``: nobody
 takes this step; the deadline scan takes it, as the system, once the
 state's period has passed (no objection in time: the agreement is in force).
+``automatic``: nobody takes this step either; the system takes it as soon as
+its rules hold after a record of the step's work (the last department's
+vetting answer); its roles are who does that work. ``applies``: the step
+exists only for cases it accepts (an award by the district for a
+district-level honour, a recommendation upward for a higher one).
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class Transition:
     notifies: bool = True
     needs_evidence: bool = False
     on_expiry: bool = False
+    automatic: bool = False
+    applies: Callable[[Any], bool] | None = None
     rules: tuple[Rule, ...] = ()
     data_schema: dict[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
     # Fields whose choices depend on the case (the lawyers who may be assigned): name -> case -> (value, label)s.
@@ -75,8 +82,28 @@ class Transition:
     def target_state(self, case: Any) -> str:
         return case.returned_from if self.next_state == RETURN_TO_SENDER else self.next_state
 
+    @property
+    def by_system(self) -> bool:
+        return self.on_expiry or self.automatic
+
+    def applies_to(self, case: Any) -> bool:
+        return self.applies is None or self.applies(case)
+
     def check(self, case: Any, *, by: User | None, reason: str, data: dict[str, Any]) -> None:
-        """Raise the first broken rule: the reason, then each named rule."""
+        """Raise the first broken rule: the reason, then each named rule.
+        A step that does not exist for this case is ``NotAllowed``."""
+        if not self.applies_to(case):
+            raise NotAllowed(
+                _("操作：本案不能进行“%(action)s”。") % {"action": self.label},
+                code="case.action_not_allowed",
+                field="action",
+            )
+        if self.automatic and by is not None:
+            raise NotAllowed(
+                _("操作：“%(action)s”由系统在条件满足时办理。") % {"action": self.label},
+                code="case.action_by_system",
+                field="action",
+            )
         if self.needs_reason and not reason.strip():
             raise RuleViolation(_("理由：此操作必须说明理由。"), code="reason_required", field="reason")
         for rule in self.rules:
@@ -97,6 +124,8 @@ class Table:
         if unknown:
             raise ValueError(f"periods for states without a step: {sorted(unknown)}")
         for t in self.transitions:
+            if t.on_expiry and t.automatic:
+                raise ValueError(f"{t.state}.{t.action} is taken on expiry or automatically, not both")
             if t.on_expiry and t.notifies:
                 raise ValueError(f"{t.state}.{t.action} is taken on expiry: nobody is told to take it")
             if t.on_expiry and t.state not in self.periods:
@@ -130,12 +159,20 @@ class Table:
 
     def available(self, case: Any, user: User) -> list[Transition]:
         """What ``user`` may do to ``case`` now (the buttons, the API's actions);
-        never a step the system takes on expiry."""
+        never a step the system takes, nor one that does not apply to the case."""
         return [
             t
             for t in self.from_state(case.state)
-            if not t.on_expiry and can(user, t.permission, case, roles=t.role_filter)
+            if not t.by_system and t.applies_to(case) and can(user, t.permission, case, roles=t.role_filter)
         ]
+
+    def automatic_ready(self, case: Any) -> Transition | None:
+        """The first step the system takes now from the case's state: one
+        marked ``automatic`` that applies and whose rules all hold."""
+        for t in self.from_state(case.state):
+            if t.automatic and t.applies_to(case) and all(rule(case, None, {}) is None for rule in t.rules):
+                return t
+        return None
 
     def on_expiry(self, state: str) -> Transition | None:
         """The step the system takes when ``state``'s period has passed."""

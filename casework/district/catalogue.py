@@ -261,6 +261,113 @@ _SPECS = [
             ),
         )
     ),
+    *(
+        SettingSpec(key, label, measure, source, minimum=Decimal("1"), maximum=Decimal(maximum))
+        for key, label, measure, source, maximum in (
+            (
+                "honours.notice_working_days",
+                _("评选推荐公示期（工作日）"),
+                Measure.WORKING_DAYS,
+                "劳动模范、五一劳动奖章评选通知：公示不少于5个工作日",
+                "30",
+            ),
+            (
+                "honours.notice_close_working_days",
+                _("公示期满后办结期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "地方做法（2个工作日）",
+                "30",
+            ),
+            (
+                "honours.street_review_working_days",
+                _("街道（园区）审核期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "评选活动通知（如10个工作日）",
+                "60",
+            ),
+            (
+                "honours.inspection_working_days",
+                _("模范职工之家实地考察期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "地方做法（如15个工作日）",
+                "60",
+            ),
+            (
+                "honours.vetting_working_days",
+                _("部门联审答复期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "联审函件要求的答复期限（如10个工作日）",
+                "60",
+            ),
+            (
+                "honours.follow_up_working_days",
+                _("联审逾期催办期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "地方做法（如5个工作日）",
+                "30",
+            ),
+            (
+                "honours.committee_working_days",
+                _("评审委员会表决期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "评选活动通知（如10个工作日）",
+                "60",
+            ),
+            (
+                "honours.approval_working_days",
+                _("区总工会审定、授予和上报期限（工作日）"),
+                Measure.WORKING_DAYS,
+                "评选活动通知（如10个工作日）",
+                "60",
+            ),
+            (
+                "honours.repeat_years",
+                _("同一荣誉再次推荐的间隔（年）"),
+                Measure.COUNT,
+                "评选办法：已获同一荣誉者若干年内不再推荐（如5年）",
+                "20",
+            ),
+            (
+                "honours.accident_years",
+                _("发生较大及以上安全生产事故的单位不得推荐的年限（年）"),
+                Measure.COUNT,
+                "评选通知：近3年内发生较大及以上安全生产事故的单位",
+                "10",
+            ),
+            (
+                "honours.home_reinspection_months",
+                _("模范职工之家复查周期（月）"),
+                Measure.MONTHS,
+                "地方做法（每年复查）",
+                "60",
+            ),
+        )
+    ),
+    *(
+        SettingSpec(key, label, Measure.RATIO, source, minimum=Decimal("0.01"), maximum=Decimal("1"))
+        for key, label, source in (
+            (
+                "honours.committee_quorum",
+                _("评审委员会表决的法定人数（占委员总数的比例）"),
+                "评审委员会议事规则（如三分之二以上委员参加，0.67）",
+            ),
+            (
+                "honours.home_unionisation",
+                _("模范职工之家：职工入会率下限"),
+                "地方标准（如98%，0.98）",
+            ),
+            (
+                "honours.home_unionisation_non_public",
+                _("模范职工之家：非公有制单位职工入会率下限"),
+                "地方标准（如80%，0.80）",
+            ),
+            (
+                "honours.home_satisfaction",
+                _("模范职工之家：会员满意度下限"),
+                "地方标准（如85%，0.85）",
+            ),
+        )
+    ),
     SettingSpec(
         "bargaining.local_minimum_wage",
         _("当地月最低工资标准（元）"),

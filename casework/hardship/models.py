@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.cases.models import Case
+from casework.cases.notices import NoticeObjection
 from casework.hardship.choices import Category, Cause, ExitReason, ExpenseKind, ReviewOutcome, State
 from casework.ledger.models import LedgerEntry
 from casework.people.choices import Relation
@@ -137,28 +138,13 @@ class RigidExpense(models.Model):
         return f"{self.get_kind_display()} {self.month:%Y-%m}: {self.amount}"
 
 
-class Objection(models.Model):
-    """An objection raised during a public notice. The notice cannot end
-    while one is unresolved."""
+class Objection(NoticeObjection):
+    """An objection raised during a filing's or an exit's public notice."""
 
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="objections")
-    objector = models.CharField(_("异议人"), max_length=50)
-    content = models.TextField(_("异议内容"))
-    raised_on = models.DateField(_("提出日期"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    resolution = models.TextField(_("调查处理结果"), blank=True)
-    upheld = models.BooleanField(_("异议成立"), null=True, blank=True)
-    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
-        verbose_name = _("公示异议")
-        verbose_name_plural = _("公示异议")
-
-    def __str__(self) -> str:
-        return f"{self.objector}: {self.content[:20]}"
+    class Meta(NoticeObjection.Meta):
+        abstract = False
 
 
 class AnnualReview(models.Model):

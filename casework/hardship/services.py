@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -29,7 +28,8 @@ from casework.cases.documents import (
     documents_personal,
     documents_store,
 )
-from casework.cases.services import case_decide, case_lock, case_number_issue, case_subject, next_actors
+from casework.cases.notices import objection_record, objection_resolve
+from casework.cases.services import case_decide, case_number_issue, case_subject, next_actors
 from casework.cases.tasks import register_decider
 from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
@@ -402,7 +402,11 @@ def _years_later(day: date, years: int) -> date:
 register_decider("hardship", hardship_case_decide)
 
 
-NOTICE_STATES = {State.UNIT_NOTICE: UNIT_RECORDERS, State.EXIT_NOTICE: frozenset({"street_caseworker"})}
+# Who records objections in each notice: the unit's recorders, the street for an exit.
+NOTICE_STATES: dict[str, tuple[str, frozenset[str]]] = {
+    State.UNIT_NOTICE: ("case.file", UNIT_RECORDERS),
+    State.EXIT_NOTICE: ("case.prepare", frozenset({"street_caseworker"})),
+}
 
 
 def hardship_objection_record(
@@ -410,61 +414,23 @@ def hardship_objection_record(
 ) -> Objection:
     """Record a named objection raised during a public notice. While any is
     unresolved the notice cannot end. One ledger entry."""
-    fields = {"objector": objector, "content": content}
-    objector = d.text(fields, "objector", _l("异议人"), max_length=50)
-    content = d.text(fields, "content", _l("异议内容"))
-    with transaction.atomic():
-        case = case_lock(case)
-        if case.state not in NOTICE_STATES:
-            raise RuleViolation(
-                _("异议：只能在公示期间登记异议。"), code="hardship.objection_outside_notice", field="objector"
-            )
-        acting = acting_as(
-            by,
-            "case.prepare" if case.state == State.EXIT_NOTICE else "case.file",
-            case,
-            roles=NOTICE_STATES[State(case.state)],
-        )
-        if raised_on > timezone.localdate() or (case.notice_from and raised_on < case.notice_from):
-            raise RuleViolation(
-                _("提出日期：应在公示期内且不晚于今天。"), code="hardship.objection_date_invalid", field="raised_on"
-            )
-        objection = Objection.objects.create(
-            case=case, objector=objector, content=content, raised_on=raised_on, recorded_by=by
-        )
-        ledger_append(
-            action="hardship.objection_recorded",
-            subject=case_subject(case),
-            subject_unit=case.unit,
-            from_state=case.state,
-            to_state=case.state,
-            payload={"objection": objection.pk, "raised_on": raised_on},
-            personal={"objector": objector, "content": content},
-            **acting,
-        )
+    objection = objection_record(
+        case=case, objector=objector, content=content, raised_on=raised_on, by=by, notice_states=NOTICE_STATES
+    )
+    assert isinstance(objection, Objection)
     return objection
 
 
 def hardship_objection_resolve(*, objection: Objection, upheld: bool, resolution: str, by: User) -> Objection:
     """Record the street's investigation of an objection and its outcome.
     An upheld objection is for the street review to weigh (return or reject)."""
-    resolution = d.text({"resolution": resolution}, "resolution", _l("调查处理结果"))
-    with transaction.atomic():
-        case = case_lock(objection.case)
-        acting = acting_as(by, "case.prepare", case, roles=frozenset({"street_caseworker"}))
-        fresh = Objection.objects.select_for_update().get(pk=objection.pk)
-        if fresh.resolved_at is not None:
-            raise RuleViolation(_("异议：该异议已处理。"), code="hardship.objection_resolved", field="resolution")
-        fresh.upheld, fresh.resolution, fresh.resolved_at, fresh.resolved_by = upheld, resolution, timezone.now(), by
-        fresh.save(update_fields=["upheld", "resolution", "resolved_at", "resolved_by"])
-        ledger_append(
-            action="hardship.objection_resolved",
-            subject=case_subject(case),
-            subject_unit=case.unit,
-            from_state=case.state,
-            to_state=case.state,
-            payload={"objection": fresh.pk, "upheld": upheld},
-            personal={"resolution": resolution},
-            **acting,
-        )
-    return fresh
+    resolved = objection_resolve(
+        objection=objection,
+        upheld=upheld,
+        resolution=resolution,
+        by=by,
+        permission="case.prepare",
+        roles=frozenset({"street_caseworker"}),
+    )
+    assert isinstance(resolved, Objection)
+    return resolved

@@ -8,7 +8,7 @@ the tests walk the same table.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from casework.accounts.models import User
-from casework.calendar.days import add_working_days
 from casework.cases import data as d
+from casework.cases.notices import NOTICE_SCHEMA, notice_end, notice_rules
 from casework.cases.transitions import RETURN_TO_SENDER, Table, Transition, date_rule
 from casework.deadlines.periods import Period
-from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
 from casework.hardship.choices import Category, ExitReason, ReviewOutcome, State
 from permissions.roles import (
@@ -43,39 +42,7 @@ def _today() -> date:
 # Named rules: (case, by, data) -> RuleViolation | None.
 
 
-def notice_long_enough(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
-    """A public notice lasts at least the district's number of working days,
-    counting its first day."""
-    start = d.day(data, "notice_from", _l("公示开始日期"))
-    until = d.day(data, "notice_until", _l("公示截止日期"))
-    assert start is not None and until is not None
-    days = int(setting_value(case.unit, "hardship.notice_working_days", on=start))
-    earliest = add_working_days(start - timedelta(days=1), days).date
-    if until < earliest:
-        return RuleViolation(
-            _("公示截止日期：公示期不少于%(days)d个工作日，自%(start)s起最早截止于%(earliest)s。")
-            % {"days": days, "start": start.isoformat(), "earliest": earliest.isoformat()},
-            code="hardship.notice_too_short",
-            field="notice_until",
-        )
-    return None
-
-
-def notice_over_and_objections_resolved(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
-    if case.notice_until is None or _today() <= case.notice_until:
-        return RuleViolation(
-            _("公示：公示期至%(until)s，期满后才能结束公示。") % {"until": case.notice_until},
-            code="hardship.notice_not_over",
-            field="notice_until",
-        )
-    open_objections = case.objections.filter(resolved_at__isnull=True).count()
-    if open_objections:
-        return RuleViolation(
-            _("异议：还有%(n)d条公示异议未处理，处理完毕后才能结束公示。") % {"n": open_objections},
-            code="hardship.objections_open",
-            field="objections",
-        )
-    return None
+notice_long_enough, notice_over_and_objections_resolved = notice_rules("hardship.notice_working_days")
 
 
 def evaluation_majority(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
@@ -122,17 +89,6 @@ def review_outcome_valid(case: Any, by: User | None, data: dict[str, Any]) -> Ru
     return None
 
 
-NOTICE_SCHEMA = d.schema(
-    ["notice_from", "notice_until"],
-    notice_from=d.schema_date(_l("公示开始日期")),
-    notice_until=d.schema_date(_l("公示截止日期")),
-)
-
-
-def _notice_end(case: Any) -> date | None:
-    return case.notice_until
-
-
 def _review_due(case: Any) -> date | None:
     return case.next_review_due
 
@@ -141,13 +97,13 @@ def _review_due(case: Any) -> date | None:
 PERIODS: dict[str, Period] = {
     State.HOME_VISIT: Period("hardship.home_visit_working_days"),
     State.UNIT_EVALUATION: Period("hardship.evaluation_working_days"),
-    State.UNIT_NOTICE: Period("hardship.notice_close_working_days", after=_notice_end),
+    State.UNIT_NOTICE: Period("hardship.notice_close_working_days", after=notice_end),
     State.STREET_REVIEW: Period("hardship.street_review_working_days"),
     State.DISTRICT_APPROVAL: Period("hardship.district_approval_working_days"),
     State.RETURNED: Period("hardship.correction_working_days"),
     State.FILED: Period(on=_review_due),
     State.ANNUAL_REVIEW: Period("hardship.annual_review_working_days"),
-    State.EXIT_NOTICE: Period("hardship.notice_close_working_days", after=_notice_end),
+    State.EXIT_NOTICE: Period("hardship.notice_close_working_days", after=notice_end),
     State.EXIT_APPROVAL: Period("hardship.district_approval_working_days"),
     State.EXITED: Period("hardship.records_sync_working_days"),
 }

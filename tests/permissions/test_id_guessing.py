@@ -17,8 +17,11 @@ from casework.bargaining.services import bargaining_case_open
 from casework.cases.delegation import delegation_give
 from casework.cases.documents import DocumentKind
 from casework.cases.services import case_document_attach
+from casework.cases.tasks import task_complete
 from casework.hardship.batches import BatchLine, payment_batch_request
 from casework.hardship.payments import payment_request
+from casework.honours.models import HonourType, VettingRequest
+from casework.honours.services import honours_campaign_open, honours_nominate, honours_objection_record
 from casework.ledger.models import LedgerEntry
 from casework.legalaid.services import legalaid_apply
 from casework.org.models import Membership
@@ -79,6 +82,15 @@ ROUTES = {
     "units/<int:pk>/": ("unit", "get"),
     "people/<int:pk>/": ("person", "get"),
     "people/<int:pk>/reveal/": ("person", "post"),
+    "honours/campaigns/<int:pk>/": ("honours_campaign", "get"),
+    "honours/campaigns/<int:pk>/xlsx/": ("honours_campaign", "get"),
+    "honours/campaigns/<int:pk>/pdf/": ("honours_campaign", "get"),
+    "honours/vetting/<int:pk>/answer/": ("vetting", "post"),
+    "honours/<int:pk>/objections/": ("honours", "post"),
+    "honours/<int:pk>/objections/<int:objection_pk>/resolve/": ("honours", "post"),
+    "api/v1/honours/campaigns/<int:pk>/": ("honours_campaign", "get"),
+    "api/v1/honours/nominations/<int:pk>/": ("honours", "get"),
+    "api/v1/honours/vetting/<int:pk>/answer/": ("vetting", "post"),
 }
 
 NEIGHBOUR_ROLES = ("street_caseworker", "street_approver", "finance_officer", "administrator", "auditor")
@@ -158,9 +170,48 @@ def objects(world, staff, money, records, media, user_with):
     )
     [found["outreach_photo"]] = outreach_photos_attach(event=event, photos=[upload("a.png", PNG)], by=recorder)
     found["outreach"] = event
+    found.update(_honours(world, user_with))
     # Someone else's notification: a recipient's own, whatever the reader's roles.
     found["notification"] = OutboxMessage.objects.latest("pk")
     return found
+
+
+def _honours(world, user_with) -> dict:
+    """A campaign at D1, a nomination of E1's in its unit notice with an
+    objection, and a vetting request of it (asked here directly: the
+    routes only need one to exist)."""
+    district = user_with("district_caseworker", world.units["D1"])
+    campaign = honours_campaign_open(
+        district=world.units["D1"],
+        honour_type=HonourType.objects.get(code="model_worker"),
+        level="district",
+        year=timezone.localdate().year,
+        name="劳模评选",
+        nominations_close_on=timezone.localdate(),
+        quotas={world.units["S1"]: 2},
+        by=district,
+    )
+    chair = user_with("enterprise_chair", world.units["E1"])
+    nomination = honours_nominate(
+        campaign=campaign,
+        unit=world.units["E1"],
+        person=world.people["E1"],
+        deeds="事迹",
+        category="industrial_worker",
+        ownership="non_public",
+        vote={"vote_body": "congress", "voted_on": "2026-01-05", "vote_total": 9, "vote_present": 9, "vote_yes": 9},
+        by=chair,
+    )
+    today = timezone.localdate().isoformat()
+    task_complete(
+        task=open_task(nomination),
+        action="post_unit_notice",
+        by=chair,
+        data={"notice_from": today, "notice_until": "2999-01-01"},
+    )
+    objection = honours_objection_record(case=nomination, objector="某人", content="异议", raised_on=today, by=chair)
+    vetting = VettingRequest.objects.create(nomination=nomination, department="tax", asked_on=timezone.localdate())
+    return {"honours_campaign": campaign, "honours": nomination, "honours_objection": objection, "vetting": vetting}
 
 
 def url_for(route: str, objects: dict) -> str:
@@ -170,6 +221,7 @@ def url_for(route: str, objects: dict) -> str:
     owner = {"document": case, "outreach_photo": objects["outreach"]}.get(kind, objects[kind])
     url = route.replace("<str:case_type>", case.case_type).replace("<int:pk>", str(owner.pk))
     url = url.replace("<str:side>", "union").replace("<int:photo_pk>", str(objects["outreach_photo"].pk))
+    url = url.replace("<int:objection_pk>", str(objects["honours_objection"].pk))
     return "/" + url.replace("<int:document_pk>", str(objects["document"].pk))
 
 
@@ -204,6 +256,11 @@ CREATES = [
     "bargaining/new/",
     "bargaining/campaigns/new/",
     "legalaid/new/",
+    "api/v1/honours/campaigns/",
+    "api/v1/honours/nominations/",
+    "honours/campaigns/new/",
+    "honours/nominate/",
+    "honours/records/",
 ]
 
 
@@ -213,6 +270,8 @@ def everything() -> tuple:
     from casework.cases.models import Case, CaseDocument
     from casework.deadlines.models import TaskDeadline
     from casework.hardship.assistance import AssistancePayment, PaymentBatch
+    from casework.honours.models import Campaign as HonoursCampaign
+    from casework.honours.models import Objection, SafetyAccident, WageArrears
     from casework.legalaid.models import LegalAidCase
     from casework.outreach.models import OutreachEvent
 
@@ -230,6 +289,10 @@ def everything() -> tuple:
         list(OutreachEvent.objects.order_by("pk").values_list("pk", "topic", "audience", "withdrawn_at")),
         Campaign.objects.count(),
         Round.objects.count(),
+        HonoursCampaign.objects.count(),
+        list(VettingRequest.objects.order_by("pk").values_list("pk", "answer")),
+        list(Objection.objects.order_by("pk").values_list("pk", "resolved_at")),
+        WageArrears.objects.count() + SafetyAccident.objects.count(),
     )
 
 
