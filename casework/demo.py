@@ -24,6 +24,7 @@ from casework.accounts.models import User
 from casework.accounts.services import user_account_create
 from casework.bargaining.demo import seed_bargaining
 from casework.hardship.demo import seed_hardship
+from casework.honours.demo import seed_honours
 from casework.legalaid.demo import seed_legalaid
 from casework.org.models import Unit, UnitKind
 from casework.org.selectors import current_memberships
@@ -86,6 +87,9 @@ LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("finance", "区总工会 财务", roles.FINANCE_OFFICER, "D01"),
     DemoLogin("legal.officer", "区总工会 法律援助专员", roles.LEGAL_OFFICER, "D01"),
     DemoLogin("lawyer1", "法律服务分队 律师", roles.LAWYER, "D01"),
+    DemoLogin("committee1", "评审委员会 委员（一）", roles.HONOURS_COMMITTEE, "D01"),
+    DemoLogin("committee2", "评审委员会 委员（二）", roles.HONOURS_COMMITTEE, "D01"),
+    DemoLogin("committee3", "评审委员会 委员（三）", roles.HONOURS_COMMITTEE, "D01"),
     DemoLogin("street1.caseworker", "东湖街道 经办人", roles.STREET_CASEWORKER, "S01"),
     DemoLogin("street1.approver", "东湖街道 审批人", roles.STREET_APPROVER, "S01"),
     DemoLogin("street2.caseworker", "西山街道 经办人", roles.STREET_CASEWORKER, "S02"),
@@ -175,6 +179,7 @@ def seed_demo(*, today: date | None = None) -> Counter[str]:
     created.update(seed_bargaining(district=district, today=today, users=users))
     created.update(seed_legalaid(district=district, today=today, users=users))
     created.update(seed_outreach(district=district, today=today, users=users))
+    created.update(seed_honours(district=district, today=today, users=users))
     return created
 
 

@@ -194,3 +194,23 @@ def test_legal_aid_in_every_state_with_lawyer1_seeing_only_the_assigned(seeded):
     granted = set(scope(lawyer, LegalAidCase.objects.all()).values_list("state", flat=True))
     # Granted at assignment, taken back when the closure is reviewed or aid terminated.
     assert granted == {"in_progress", "closure_review"}
+
+
+def test_honours_campaigns_with_nominations_in_every_state_and_an_awarded_home(seeded):
+    from casework.honours.checks import composition_shares
+    from casework.honours.choices import State as HonoursState
+    from casework.honours.models import Campaign as HonoursCampaign
+    from casework.honours.models import HonourHeld, HonourNomination
+
+    states = set(HonourNomination.objects.values_list("state", flat=True))
+    assert states == {s.value for s in HonoursState} - {"revoked"}
+    home = HonourNomination.objects.get(state="home_active")
+    assert home.campaign.level == "city" and home.next_inspection_due is not None
+    assert HonourHeld.objects.get(nomination=home).unit == home.unit
+    district_campaign = HonoursCampaign.objects.get(level="district")
+    assert all(share.met for share in composition_shares(district_campaign))
+    # The committee saw the nominations only while voting on them.
+    member = User.objects.get(username="committee1")
+    from permissions.access import scope
+
+    assert set(scope(member, HonourNomination.objects.all()).values_list("state", flat=True)) == {"committee"}
