@@ -145,6 +145,11 @@ register(
     _("新的评选推荐：%(case)s"),
     _("评选推荐%(case)s已提交，请在本单位公示推荐人选。"),
 )
+register(
+    "honours.revocation_proposed",
+    _("撤销荣誉提议：%(case)s"),
+    _("已提议撤销%(case)s所授荣誉，请审查决定。"),
+)
 
 # The notification channels themselves.
 register(

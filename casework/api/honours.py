@@ -21,14 +21,21 @@ from rest_framework.views import APIView
 
 from casework.accounts.models import User
 from casework.api.cases import LARGEST_ID, CaseBrief, TaskBrief, with_open_tasks
+from casework.api.serializers import Reason
 from casework.api.views import choice_param, whole_param
 from casework.cases.documents import Attachment, DocumentKind
 from casework.errors import NotAllowed
 from casework.honours.choices import Level, State
-from casework.honours.models import Campaign, HonourNomination, HonourType, VettingRequest
+from casework.honours.models import Campaign, HonourNomination, HonourType, Revocation, VettingRequest
 from casework.honours.selectors import campaign_summary, campaigns_seen, nomination_checks, vote_tally
-from casework.honours.services import honours_campaign_open, honours_nominate, honours_vetting_answer
-from casework.honours.transitions import DISTRICT_STAFF, UNIT_RECORDERS
+from casework.honours.services import (
+    honours_campaign_open,
+    honours_nominate,
+    honours_revocation_decide,
+    honours_revocation_propose,
+    honours_vetting_answer,
+)
+from casework.honours.transitions import DISTRICT_DECIDERS, DISTRICT_STAFF, UNIT_RECORDERS
 from casework.org.models import Unit
 from casework.org.selectors import current_memberships
 from casework.people.models import Person
@@ -183,9 +190,19 @@ class NominationOut(CaseBrief):
         return [dict(TaskBrief(t).data) for t in getattr(case, "open_tasks", [])]
 
 
+class RevocationOut(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    grounds = serializers.CharField()
+    proposed_at = serializers.DateTimeField()
+    revoked = serializers.BooleanField(allow_null=True)
+    decision_reason = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
 class NominationDetailOut(NominationOut):
     vetting = VettingOut(many=True)
     objections = ObjectionOut(many=True)
+    revocations = RevocationOut(many=True)
     checks = serializers.SerializerMethodField()
     tally = serializers.SerializerMethodField()
 
@@ -222,7 +239,7 @@ class NominationIn(serializers.Serializer):
 
 def _detail(queryset: QuerySet[HonourNomination]) -> QuerySet[HonourNomination]:
     return with_open_tasks(queryset.select_related("campaign__honour_type", "unit", "person")).prefetch_related(
-        "vetting", "objections"
+        "vetting", "objections", "revocations"
     )
 
 
@@ -325,10 +342,65 @@ class VettingAnswer(APIView):
         return Response(NominationDetailOut(_nomination(request, case.pk)).data)
 
 
+class RevocationProposeIn(serializers.Serializer):
+    grounds = serializers.CharField(allow_blank=True)
+    file = serializers.FileField(allow_empty_file=True, help_text="the papers the grounds rest on: PDF, JPEG or PNG")
+
+
+class RevocationPropose(APIView):
+    """District staff propose to revoke an awarded honour (multipart)."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=RevocationProposeIn, responses={201: NominationDetailOut})
+    def post(self, request: Request, pk: int) -> Response:
+        case = _nomination(request, pk)
+        require(request.user, "case.prepare", case, roles=DISTRICT_STAFF)
+        body = RevocationProposeIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        honours_revocation_propose(
+            nomination=case,
+            grounds=body.validated_data["grounds"],
+            documents=[Attachment(body.validated_data["file"], DocumentKind.RECORD)],
+            by=cast(User, request.user),
+        )
+        return Response(NominationDetailOut(_nomination(request, pk)).data, status=status.HTTP_201_CREATED)
+
+
+class RevocationDecideIn(serializers.Serializer):
+    revoke = serializers.BooleanField()
+    reason = Reason()
+
+
+class RevocationDecide(APIView):
+    """A district approver, never the proposer, decides with reasons."""
+
+    @extend_schema(request=RevocationDecideIn, responses=NominationDetailOut)
+    def post(self, request: Request, pk: int) -> Response:
+        if not 0 < pk <= LARGEST_ID:
+            raise Http404
+        revocation = Revocation.objects.filter(pk=pk).first()
+        if revocation is None:
+            raise Http404
+        case = _nomination(request, revocation.nomination_id)  # outside one's scope: 404 as well
+        require(request.user, "case.decide", case, roles=DISTRICT_DECIDERS)
+        body = RevocationDecideIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        honours_revocation_decide(
+            revocation=revocation,
+            revoke=body.validated_data["revoke"],
+            reason=body.validated_data["reason"],
+            by=cast(User, request.user),
+        )
+        return Response(NominationDetailOut(_nomination(request, case.pk)).data)
+
+
 urlpatterns: list[URLPattern] = [
     path("honours/campaigns/", HonoursCampaignList.as_view(), name="honours-campaigns"),
     path("honours/campaigns/<int:pk>/", HonoursCampaignDetail.as_view(), name="honours-campaign"),
     path("honours/nominations/", NominationList.as_view(), name="honours-nominations"),
     path("honours/nominations/<int:pk>/", NominationDetail.as_view(), name="honours-nomination"),
     path("honours/vetting/<int:pk>/answer/", VettingAnswer.as_view(), name="honours-vetting-answer"),
+    path("honours/nominations/<int:pk>/revocations/", RevocationPropose.as_view(), name="honours-revocation-propose"),
+    path("honours/revocations/<int:pk>/decide/", RevocationDecide.as_view(), name="honours-revocation-decide"),
 ]

@@ -249,6 +249,37 @@ class SafetyAccident(models.Model):
         return f"{self.unit} {self.occurred_on}"
 
 
+class Revocation(models.Model):
+    """A reasoned proposal to revoke an awarded honour (a Home that failed
+    its re-inspection, a holder's later misconduct) and the district's
+    decision on it, by someone other than the proposer."""
+
+    nomination = models.ForeignKey(HonourNomination, on_delete=models.PROTECT, related_name="revocations")
+    grounds = models.TextField(_("撤销理由"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    revoked = models.BooleanField(_("决定撤销"), null=True, blank=True)
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("撤销荣誉")
+        verbose_name_plural = _("撤销荣誉")
+        ordering = ["pk"]
+        constraints = [
+            # One open proposal at a time.
+            models.UniqueConstraint(
+                fields=["nomination"], condition=models.Q(decided_at=None), name="honours_one_open_revocation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination}: {self.grounds[:20]}"
+
+
 class HonourHeld(models.Model):
     """An honour a person or unit holds: entered by staff for honours from
     before this system or from elsewhere, written by the award of a

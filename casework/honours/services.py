@@ -38,14 +38,15 @@ from casework.cases.documents import (
     documents_personal,
     documents_store,
 )
-from casework.cases.notices import NoticeObjection, objection_record, objection_resolve
+from casework.cases.notices import objection_record, objection_resolve
 from casework.cases.services import case_decide, case_lock, case_number_issue, case_subject, next_actors
 from casework.cases.tasks import automatic_steps_take, register_decider
 from casework.district.selectors import district_of, setting_value
-from casework.errors import RuleViolation
+from casework.errors import NotAllowed, RuleViolation
 from casework.honours.checks import CHECKS, GROUPS, Nominee, checks_refusal
 from casework.honours.choices import (
     FINAL_STATES,
+    HELD_STATES,
     STATE_OWNED_DEPARTMENTS,
     VETTING_DEPARTMENTS,
     Answer,
@@ -63,11 +64,12 @@ from casework.honours.models import (
     HonourType,
     Objection,
     Quota,
+    Revocation,
     SafetyAccident,
     VettingRequest,
     WageArrears,
 )
-from casework.honours.transitions import DISTRICT_STAFF, TABLE, UNIT_RECORDERS, home_thresholds
+from casework.honours.transitions import DISTRICT_DECIDERS, DISTRICT_STAFF, TABLE, UNIT_RECORDERS, home_thresholds
 from casework.ledger.services import ledger_append
 from casework.org.models import Membership, Unit
 from casework.people.models import Person
@@ -442,14 +444,9 @@ def _apply(case: HonourNomination, action: str, data: dict[str, Any], today: dat
             return ["published_on", "next_inspection_due"]
         case.closed_at = timezone.now()
         return ["published_on", "closed_at"]
-    if action == "revoke":
-        case.revoked_on = today
-        case.closed_at = timezone.now()
-        HonourHeld.objects.filter(nomination=case).update(revoked_on=today)
-        return ["revoked_on", "closed_at"]
     if action == "committee_rejects":
         _committee_grants_end(case)
-    if case.state in FINAL_STATES:  # not selected, excluded, withdrawn
+    if case.state in FINAL_STATES:  # not selected, excluded, withdrawn, revoked
         case.closed_at = timezone.now()
         return ["closed_at"]
     return []
@@ -520,22 +517,26 @@ def honours_vetting_answer(
 
 def honours_objection_record(
     *, case: HonourNomination, objector: str, content: str, raised_on: date | str, by: User
-) -> NoticeObjection:
+) -> Objection:
     """Record a named objection raised during the unit's or the district's
     notice; the notice cannot end while it is unresolved."""
-    return objection_record(
+    objection = objection_record(
         case=case, objector=objector, content=content, raised_on=raised_on, by=by, notice_states=NOTICE_STATES
     )
+    assert isinstance(objection, Objection)
+    return objection
 
 
-def honours_objection_resolve(*, objection: Objection, upheld: bool, resolution: str, by: User) -> NoticeObjection:
+def honours_objection_resolve(*, objection: Objection, upheld: bool, resolution: str, by: User) -> Objection:
     """Record the investigation of an objection (the street's for the unit's
     notice, the district's for its own) and its outcome; an upheld one lets
     the reviewer exclude the nominee."""
     permission, roles = INVESTIGATORS.get(State(objection.case.state), ("case.prepare", DISTRICT_STAFF))
-    return objection_resolve(
+    resolved = objection_resolve(
         objection=objection, upheld=upheld, resolution=resolution, by=by, permission=permission, roles=roles
     )
+    assert isinstance(resolved, Objection)
+    return resolved
 
 
 def _record(
@@ -640,3 +641,104 @@ def honours_record_held(
             **acting,
         )
     return held
+
+
+def honours_revocation_propose(
+    *, nomination: HonourNomination, grounds: str, by: User, documents: Sequence[Attachment] = ()
+) -> Revocation:
+    """District staff propose to revoke an awarded honour (a Home that failed
+    its re-inspection, the holder's later misconduct), with the grounds and
+    the papers that show them. One open proposal at a time; one ledger entry;
+    the district's approvers are told."""
+    with atomic_with_files():
+        case = case_lock(nomination)
+        acting = acting_as(by, "case.prepare", case, roles=DISTRICT_STAFF)  # first: a refusal reveals nothing else
+        grounds = d.text({"grounds": grounds}, "grounds", _l("撤销理由"), max_length=5000)
+        if case.state not in HELD_STATES:
+            raise RuleViolation(_("撤销：只能撤销已授予的荣誉。"), code="honours.not_awarded", field="nomination")
+        if case.revocations.filter(decided_at=None).exists():
+            raise RuleViolation(_("撤销：已有待决定的撤销提议。"), code="honours.revocation_open", field="nomination")
+        checked = documents_check(documents)
+        if not checked:
+            raise RuleViolation(
+                _("材料：请上传撤销理由所依据的材料（如复查记录、处分决定）。"),
+                code="case.evidence_required",
+                field="documents",
+            )
+        revocation = Revocation.objects.create(nomination=case, grounds=grounds, proposed_by=by)
+        stored = documents_store(case=case, checked=checked, by=by)
+        entry = ledger_append(
+            action="honours.revocation_proposed",
+            subject=case_subject(case),
+            subject_unit=case.unit,
+            from_state=case.state,
+            to_state=case.state,
+            reason=grounds,
+            payload={"revocation": revocation.pk, "number": case.number},
+            personal=documents_personal(stored),
+            evidence=documents_evidence(stored),
+            **acting,
+        )
+        documents_link(stored, entry)
+        outbox_queue(
+            event="honours.revocation_proposed",
+            subject=case_subject(case),
+            recipients=_district_approvers(case),
+            payload={"number": case.number},
+        )
+    return revocation
+
+
+def _district_approvers(case: HonourNomination) -> list[User]:
+    district = district_of(case.unit)
+    memberships = Membership.objects.current().filter(role__in=DISTRICT_DECIDERS, unit=district, user__is_active=True)
+    return [m.user for m in memberships.select_related("user")]
+
+
+def honours_revocation_decide(*, revocation: Revocation, revoke: bool, reason: str, by: User) -> Revocation:
+    """A district approver — never the proposer — decides a proposal with
+    written reasons. Revoked: the honour held ends that day, the nomination
+    is revoked (its open step, if any, closed by the system). One ledger
+    entry for the decision, one for the nomination's change of state."""
+    with transaction.atomic():
+        case = case_lock(revocation.nomination)
+        acting = acting_as(by, "case.decide", case, roles=DISTRICT_DECIDERS)
+        fresh = Revocation.objects.select_for_update().get(pk=revocation.pk)
+        if fresh.proposed_by_id == by.pk:
+            raise NotAllowed(_("回避：撤销提议人不能决定本提议。"), code="four_eyes.own_preparation")
+        reason = d.text({"reason": reason}, "reason", _l("决定理由"), max_length=5000)
+        if fresh.decided_at is not None:
+            raise RuleViolation(_("撤销：该提议已决定。"), code="honours.revocation_decided", field="revoked")
+        today = timezone.localdate()
+        fresh.revoked, fresh.decision_reason, fresh.decided_by, fresh.decided_at = revoke, reason, by, timezone.now()
+        fresh.save(update_fields=["revoked", "decision_reason", "decided_by", "decided_at"])
+        ledger_append(
+            action="honours.revocation_decided",
+            subject=case_subject(case),
+            subject_unit=case.unit,
+            from_state=case.state,
+            to_state=case.state,
+            reason=reason,
+            payload={"revocation": fresh.pk, "revoked": revoke},
+            **acting,
+        )
+        if revoke:
+            HonourHeld.objects.filter(nomination=case).update(revoked_on=today)
+            case.revoked_on = today
+            case.save(update_fields=["revoked_on", "updated_at"])
+            if case.state == State.PUBLISHED:  # the flow has ended: no step to close
+                case.state = State.REVOKED
+                case.save(update_fields=["state", "updated_at"])
+                ledger_append(
+                    action="honours.revoked",
+                    subject=case_subject(case),
+                    subject_unit=case.unit,
+                    from_state=State.PUBLISHED,
+                    to_state=State.REVOKED,
+                    reason=reason,
+                    payload={"revocation": fresh.pk, "number": case.number},
+                    **acting,
+                )
+            else:
+                automatic_steps_take(case)
+    return fresh

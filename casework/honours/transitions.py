@@ -9,7 +9,9 @@ committee votes with a quorum; the district publishes its own notice; the
 district approves the list (quota, composition, checks), then awards a
 district-level honour itself or recommends upward and records the upper
 level's decision; the award is published. A Model Workers' Home is
-re-inspected every year and can be revoked.
+re-inspected every year. An awarded honour can be revoked by its own
+reasoned decision (``honours_revocation_decide``); the system then closes
+the nomination's open step.
 """
 
 from __future__ import annotations
@@ -218,6 +220,12 @@ def award_valid(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolati
     problem = date_rule("awarded_on", _l("授予日期"), after="approved_on", after_label=_l("审定日期"))(case, by, data)
     d.text(data, "award_document", _l("表彰文件文号"), max_length=100)
     return problem
+
+
+def revocation_decided(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
+    if not case.revocations.filter(revoked=True).exists():
+        return RuleViolation(_("撤销：没有撤销荣誉的决定。"), code="honours.not_revoked", field="action")
+    return None
 
 
 INSPECTION_SCHEMA = d.schema(
@@ -544,15 +552,20 @@ TABLE = Table(
             rules=(inspection_valid,),
             data_schema=INSPECTION_SCHEMA,
         ),
-        T(
-            State.HOME_ACTIVE,
-            "revoke",
-            State.REVOKED,
-            "case.decide",
-            _l("复查不合格，撤销命名"),
-            roles=DISTRICT_DECIDERS,
-            needs_reason=True,
-            notifies=False,
+        # Revocation is its own reasoned decision (honours_revocation_decide); the system then closes the step.
+        *(
+            T(
+                state,
+                "revoked",
+                State.REVOKED,
+                "case.decide",
+                _l("荣誉已撤销"),
+                roles=DISTRICT_DECIDERS,
+                automatic=True,
+                notifies=False,
+                rules=(revocation_decided,),
+            )
+            for state in (State.AWARDED, State.HOME_ACTIVE)
         ),
         # Withdrawal by the nominating unit, before the district's committee.
         *(

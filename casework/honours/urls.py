@@ -18,4 +18,6 @@ urlpatterns: list[URLPattern] = [
     path("vetting/<int:pk>/answer/", views.vetting_answer, name="vetting-answer"),
     path("<int:pk>/objections/", views.objection_record, name="objection"),
     path("<int:pk>/objections/<int:objection_pk>/resolve/", views.objection_resolve, name="objection-resolve"),
+    path("<int:pk>/revocations/", views.revocation_propose, name="revocation"),
+    path("<int:pk>/revocations/<int:revocation_pk>/decide/", views.revocation_decide, name="revocation-decide"),
 ]

@@ -24,9 +24,9 @@ from casework.cases.documents import Attachment, DocumentKind
 from casework.cases.views import case_page_refused
 from casework.errors import CaseworkError, NotAllowed, RuleViolation
 from casework.hardship.exports import XLSX_TYPE
-from casework.honours.choices import Category, Group, Level, Ownership, State, VoteBody
+from casework.honours.choices import HELD_STATES, Category, Group, Level, Ownership, State, VoteBody
 from casework.honours.exports import publication_pdf, publication_workbook
-from casework.honours.models import Campaign, HonourNomination, HonourType, Objection, VettingRequest
+from casework.honours.models import Campaign, HonourNomination, HonourType, Objection, Revocation, VettingRequest
 from casework.honours.selectors import (
     campaign_nominations,
     campaign_summary,
@@ -44,9 +44,11 @@ from casework.honours.services import (
     honours_objection_resolve,
     honours_record_accident,
     honours_record_arrears,
+    honours_revocation_decide,
+    honours_revocation_propose,
     honours_vetting_answer,
 )
-from casework.honours.transitions import DISTRICT_STAFF
+from casework.honours.transitions import DISTRICT_DECIDERS, DISTRICT_STAFF
 from casework.org.models import Unit, UnitKind
 from casework.people.models import Person
 from permissions.access import can, object_in_scope_or_404, scope
@@ -248,6 +250,11 @@ def case_page_honours(request: HttpRequest, case: HonourNomination) -> dict[str,
         "votes": list(case.votes.select_related("member")) if staff or case.state != State.COMMITTEE else [],
         "objections": list(case.objections.all()),
         "may_record_objection": notice is not None and can(user, notice[0], case, roles=notice[1]),
+        "revocations": list(case.revocations.select_related("proposed_by", "decided_by")),
+        "may_propose_revocation": case.state in HELD_STATES
+        and staff
+        and not any(r.decided_at is None for r in case.revocations.all()),
+        "may_decide_revocation": can(user, "case.decide", case, roles=DISTRICT_DECIDERS),
         "may_resolve": investigators is not None and can(user, investigators[0], case, roles=investigators[1]),
     }
 
@@ -375,3 +382,40 @@ def records_page(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("已登记。"))
         return redirect("honours:records")
     return render(request, "honours/records.html", context)
+
+
+@login_required
+@require_POST
+def revocation_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _nomination(request, pk)
+    return _post(
+        request,
+        case,
+        lambda: honours_revocation_propose(
+            nomination=case,
+            grounds=request.POST.get("grounds", ""),
+            documents=[Attachment(f, DocumentKind.RECORD) for f in request.FILES.getlist("documents")],
+            by=_user(request),
+        ),
+        _("撤销提议已提交。"),
+    )
+
+
+@login_required
+@require_POST
+def revocation_decide(request: HttpRequest, pk: int, revocation_pk: int) -> HttpResponse:
+    case = _nomination(request, pk)
+    revocation = Revocation.objects.filter(nomination=case, pk=revocation_pk).first()
+    if revocation is None:
+        raise Http404
+    return _post(
+        request,
+        case,
+        lambda: honours_revocation_decide(
+            revocation=revocation,
+            revoke=request.POST.get("revoke") == "1",
+            reason=request.POST.get("reason", ""),
+            by=_user(request),
+        ),
+        _("撤销提议已决定。"),
+    )

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from casework.accounts.models import User
@@ -102,7 +102,7 @@ def test_campaign_to_nomination_to_vetting_to_vote_to_award(
         form = page.get_by_role("form", name=department)
         form.locator('[name="answered_on"]').fill(str(today))
         form.locator('[name="documents"]').set_input_files(
-            files=[{"name": "回函.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+            files=[FilePayload(name="回函.pdf", mimeType="application/pdf", buffer=PDF)]
         )
         form.get_by_role("button", name="登记意见").click()
         expect(page.locator(".message-success")).to_contain_text("联审意见已登记")

@@ -61,11 +61,14 @@ VOTE = {
 }
 
 
-def nominate(world, honours, campaign, *, unit="E1", person=None, by=None, **overrides):
+THE_UNITS_MEMBER = object()  # the nominee by default: the world's member of the unit
+
+
+def nominate(world, honours, campaign, *, unit="E1", person=THE_UNITS_MEMBER, by=None, **overrides):
     arguments = {
         "campaign": campaign,
         "unit": world.units[unit],
-        "person": person if person is not None else world.people[unit],
+        "person": world.people[unit] if person is THE_UNITS_MEMBER else person,
         "deeds": "带领班组完成技术革新十二项，年节约成本三百万元。",
         "category": "industrial_worker",
         "ownership": "non_public",

@@ -20,7 +20,7 @@ from casework.cases.services import case_document_attach
 from casework.cases.tasks import task_complete
 from casework.hardship.batches import BatchLine, payment_batch_request
 from casework.hardship.payments import payment_request
-from casework.honours.models import HonourType, VettingRequest
+from casework.honours.models import HonourType, Revocation, VettingRequest
 from casework.honours.services import honours_campaign_open, honours_nominate, honours_objection_record
 from casework.ledger.models import LedgerEntry
 from casework.legalaid.services import legalaid_apply
@@ -91,6 +91,10 @@ ROUTES = {
     "api/v1/honours/campaigns/<int:pk>/": ("honours_campaign", "get"),
     "api/v1/honours/nominations/<int:pk>/": ("honours", "get"),
     "api/v1/honours/vetting/<int:pk>/answer/": ("vetting", "post"),
+    "honours/<int:pk>/revocations/": ("honours", "post"),
+    "honours/<int:pk>/revocations/<int:revocation_pk>/decide/": ("honours", "post"),
+    "api/v1/honours/nominations/<int:pk>/revocations/": ("honours", "post"),
+    "api/v1/honours/revocations/<int:pk>/decide/": ("revocation", "post"),
 }
 
 NEIGHBOUR_ROLES = ("street_caseworker", "street_approver", "finance_officer", "administrator", "auditor")
@@ -211,7 +215,15 @@ def _honours(world, user_with) -> dict:
     )
     objection = honours_objection_record(case=nomination, objector="某人", content="异议", raised_on=today, by=chair)
     vetting = VettingRequest.objects.create(nomination=nomination, department="tax", asked_on=timezone.localdate())
-    return {"honours_campaign": campaign, "honours": nomination, "honours_objection": objection, "vetting": vetting}
+    # A proposal on it (the route needs one; the rules are the services' tests' business).
+    revocation = Revocation.objects.create(nomination=nomination, grounds="理由", proposed_by=district)
+    return {
+        "honours_campaign": campaign,
+        "honours": nomination,
+        "honours_objection": objection,
+        "vetting": vetting,
+        "revocation": revocation,
+    }
 
 
 def url_for(route: str, objects: dict) -> str:
@@ -222,6 +234,7 @@ def url_for(route: str, objects: dict) -> str:
     url = route.replace("<str:case_type>", case.case_type).replace("<int:pk>", str(owner.pk))
     url = url.replace("<str:side>", "union").replace("<int:photo_pk>", str(objects["outreach_photo"].pk))
     url = url.replace("<int:objection_pk>", str(objects["honours_objection"].pk))
+    url = url.replace("<int:revocation_pk>", str(objects["revocation"].pk))
     return "/" + url.replace("<int:document_pk>", str(objects["document"].pk))
 
 
@@ -293,6 +306,7 @@ def everything() -> tuple:
         list(VettingRequest.objects.order_by("pk").values_list("pk", "answer")),
         list(Objection.objects.order_by("pk").values_list("pk", "resolved_at")),
         WageArrears.objects.count() + SafetyAccident.objects.count(),
+        list(Revocation.objects.order_by("pk").values_list("pk", "decided_at")),
     )
 
 
