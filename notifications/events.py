@@ -146,6 +146,11 @@ register(
     _("评选推荐%(case)s已提交，请在本单位公示推荐人选。"),
 )
 register(
+    "honours.vote_requested",
+    _("请表决：%(case)s"),
+    _("评选推荐%(case)s已通过部门联审，提交评审委员会，请表决。"),
+)
+register(
     "honours.revocation_proposed",
     _("撤销荣誉提议：%(case)s"),
     _("已提议撤销%(case)s所授荣誉，请审查决定。"),

@@ -29,20 +29,24 @@ def default_language() -> Iterator[None]:
 
 
 @pytest.fixture
-def seeded_calendar(transactional_db: None) -> None:
-    """The calendar rows the migration seeds, for a ``transaction=True`` test.
+def migration_rows(transactional_db: None) -> None:
+    """The rows migrations seed (the calendar, the honour types), for a
+    ``transaction=True`` test.
 
     Such tests end with a flush that empties every table, migration data
-    included, so a later transactional test that reads the calendar asks for
-    this fixture (Django's ``serialized_rollback`` would do the same but
-    collides with the content types its post-migrate flush recreates).
+    included, so a later transactional test that reads them asks for this
+    fixture (Django's ``serialized_rollback`` would do the same but collides
+    with the content types its post-migrate flush recreates).
     """
     from django.apps import apps
 
     from casework.calendar.models import CalendarYear
+    from casework.honours.models import HonourType
 
     if not CalendarYear.objects.exists():
         import_module("casework.calendar.migrations.0002_seed_chinese_calendar").seed(apps, None)
+    if not HonourType.objects.exists():
+        import_module("casework.honours.migrations.0002_honour_types").add(apps, None)
 
 
 @pytest.fixture(autouse=True)

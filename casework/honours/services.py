@@ -341,9 +341,19 @@ def _vetting_ask(case: HonourNomination, today: date) -> None:
 
 
 def _committee_grants(case: HonourNomination) -> None:
+    """Each member sees the nomination while it is before the committee, and
+    is told (their role reaches only what is granted, so the step's own
+    notice, sent before the grant, does not reach them)."""
     reason = _("评审委员会表决%(number)s") % {"number": case.number}
-    for member in committee_of(case):
+    members = committee_of(case)
+    for member in members:
         object_access_grant(user=member, obj=case, level="work", reason=reason, by=None)
+    outbox_queue(
+        event="honours.vote_requested",
+        subject=case_subject(case),
+        recipients=members,
+        payload={"number": case.number},
+    )
 
 
 def _committee_grants_end(case: HonourNomination) -> None:

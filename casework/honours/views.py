@@ -44,6 +44,7 @@ from casework.honours.services import (
     honours_objection_resolve,
     honours_record_accident,
     honours_record_arrears,
+    honours_record_held,
     honours_revocation_decide,
     honours_revocation_propose,
     honours_vetting_answer,
@@ -339,8 +340,9 @@ def objection_resolve(request: HttpRequest, pk: int, objection_pk: int) -> HttpR
 @login_required
 def records_page(request: HttpRequest) -> HttpResponse:
     """The records the automatic checks read: wage arrears and safety
-    accidents at units, entered by district staff."""
-    from casework.honours.models import SafetyAccident, WageArrears
+    accidents at units, and honours held from before this system or from
+    elsewhere, entered by district staff."""
+    from casework.honours.models import HonourHeld, SafetyAccident, WageArrears
 
     user = _user(request)
     if not _districts(user):
@@ -349,15 +351,23 @@ def records_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "arrears": scope(user, WageArrears.objects.select_related("unit")).order_by("-found_on")[:100],
         "accidents": scope(user, SafetyAccident.objects.select_related("unit")).order_by("-occurred_on")[:100],
+        "held": scope(user, HonourHeld.objects.select_related("person", "unit", "honour_type")).order_by("-awarded_on")[
+            :100
+        ],
+        "honour_types": HonourType.objects.all(),
+        "levels": Level.choices,
         "units": units,
         "posted": request.POST if request.method == "POST" else {},
     }
     if request.method == "POST":
         unit = units.filter(pk=request.POST.get("unit") or 0).first()
+        kind = request.POST.get("kind")
         try:
-            if unit is None:
+            if kind == "held":
+                _held_record(request, user, unit)
+            elif unit is None:
                 raise RuleViolation(_("单位：请选择。"), code="field_required", field="unit")
-            if request.POST.get("kind") == "accident":
+            elif kind == "accident":
                 honours_record_accident(
                     unit=unit,
                     occurred_on=request.POST.get("occurred_on", ""),
@@ -382,6 +392,26 @@ def records_page(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("已登记。"))
         return redirect("honours:records")
     return render(request, "honours/records.html", context)
+
+
+def _held_record(request: HttpRequest, user: User, unit: Unit | None) -> None:
+    """An honour held: a person's (by ID number) or, with none given, the unit's."""
+    number = request.POST.get("id_number", "").strip().upper()
+    person = scope(user, Person.objects.all()).filter(id_number=number).first() if number else None
+    if number and person is None:
+        raise RuleViolation(_("获得者身份证号：登记册中没有此人。"), code="honours.person_unknown", field="id_number")
+    honour_type = HonourType.objects.filter(pk=request.POST.get("honour_type") or 0).first()
+    if honour_type is None:
+        raise RuleViolation(_("荣誉类型：请选择。"), code="field_required", field="honour_type")
+    honours_record_held(
+        honour_type=honour_type,
+        level=request.POST.get("level", ""),
+        awarded_on=request.POST.get("awarded_on", ""),
+        source=request.POST.get("source", ""),
+        person=person,
+        unit=None if person else unit,
+        by=user,
+    )
 
 
 @login_required

@@ -111,7 +111,7 @@ def test_storing_outside_atomic_with_files_is_a_programming_error(world, staff, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_file_stays_and_a_rolled_back_one_goes(world, staff, media, seeded_calendar):
+def test_a_committed_file_stays_and_a_rolled_back_one_goes(world, staff, media, migration_rows):
     case = submit(world, staff)
     document = attach(case, staff["caseworker"], "committed.pdf")
     assert not transaction.get_connection().in_atomic_block  # really committed

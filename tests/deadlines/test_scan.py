@@ -100,7 +100,7 @@ def test_a_paused_clock_and_a_missing_setting_send_nothing(world, staff):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_scans_at_the_same_moment_send_each_stage_once(seeded_calendar, world, staff):
+def test_two_scans_at_the_same_moment_send_each_stage_once(migration_rows, world, staff):
     require_postgres()
     people = SyntheticPeople(31)
     cases = [submit(world, staff)]

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def chair(transactional_db: None, seeded_calendar: None) -> User:
+def chair(transactional_db: None, migration_rows: None) -> User:
     seed_demo()
     return User.objects.select_related("person").get(username="ent1.chair")
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def worker(transactional_db: None, seeded_calendar: None) -> Person:
+def worker(transactional_db: None, migration_rows: None) -> Person:
     """A member of ent1.chair's union without a case (rows first: see test_login_home)."""
     seed_demo()
     person = Person.objects.filter(employer=Unit.objects.get(code="S01-E01"), cases__isnull=True).order_by("pk").first()

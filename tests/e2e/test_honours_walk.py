@@ -28,7 +28,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def nominee(transactional_db: None, seeded_calendar: None) -> Person:
+def nominee(transactional_db: None, migration_rows: None) -> Person:
     """A worker of the first enterprise with no case and no login (rows first: tests/e2e/browser.py says why)."""
     seed_demo()
     logins = User.objects.exclude(person=None).values("person_id")

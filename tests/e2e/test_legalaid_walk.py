@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def parties(transactional_db: None, seeded_calendar: None) -> tuple[Person, User]:
+def parties(transactional_db: None, migration_rows: None) -> tuple[Person, User]:
     """The applicant and lawyer1 (rows first: tests/e2e/browser.py says why)."""
     seed_demo()
     person = Person.objects.filter(cases__isnull=True).order_by("-pk").first()

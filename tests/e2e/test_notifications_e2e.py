@@ -288,7 +288,7 @@ def test_the_receiver_refuses_a_wrong_signature() -> None:
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_case_step_reaches_the_districts_webhook_signed_once_through_a_real_worker(
-    seeded_calendar, world, staff, settings, tmp_path
+    migration_rows, world, staff, settings, tmp_path
 ):
     require_postgres()
     with webhook_receiver() as receiver, celery_worker(tmp_path) as worker:
@@ -354,7 +354,7 @@ def test_a_case_step_reaches_the_districts_webhook_signed_once_through_a_real_wo
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_subscriber_that_fails_first_gets_the_event_on_the_workers_retry(
-    seeded_calendar, world, staff, settings, tmp_path
+    migration_rows, world, staff, settings, tmp_path
 ):
     """503 on the first POST: the worker retries after the backoff
     (NOTIFICATIONS_RETRY_BASE_SECONDS, 1 s here) with the same delivery id, and

@@ -17,7 +17,7 @@ from tests.services import require_postgres
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_lists_on_one_line_at_once_never_overspend(seeded_calendar, world, staff, money, records, user_with):
+def test_two_lists_on_one_line_at_once_never_overspend(migration_rows, world, staff, money, records, user_with):
     require_postgres()
     colleague = user_with("street_caseworker", world.units["S1"])
     first_in, release = threading.Event(), threading.Event()

@@ -22,7 +22,7 @@ from tests.services import require_postgres
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_approvers_at_once_one_wins_one_is_told(seeded_calendar, world, staff, user_with):
+def test_two_approvers_at_once_one_wins_one_is_told(migration_rows, world, staff, user_with):
     require_postgres()
     second_approver = user_with("street_approver", world.units["S1"])
     assert Membership.objects.filter(user=second_approver).exists()

@@ -14,6 +14,7 @@ from casework.honours.choices import State
 from casework.honours.models import CommitteeVote, HonourHeld, VettingRequest
 from casework.honours.services import honours_case_decide, honours_record_arrears
 from casework.ledger.models import LedgerEntry
+from notifications.models import OutboxMessage
 from permissions.models import ObjectGrant
 from tests.hardship.conftest import past_notice
 from tests.honours.conftest import (
@@ -55,6 +56,8 @@ def test_a_model_worker_from_nomination_to_publication(world, honours, campaign)
     # The committee saw it while voting only.
     assert not ObjectGrant.everything.filter(object_pk=str(case.pk)).exists()
     assert actions.count("access.granted") == actions.count("access.revoked") == 3
+    told = OutboxMessage.objects.filter(event="honours.vote_requested", subject_id=str(case.pk))
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(m.pk for m in honours["committee"])
 
 
 def test_a_higher_level_honour_is_recommended_and_the_upper_decision_recorded(world, honours):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from casework.honours.choices import State
-from casework.honours.models import Campaign, HonourNomination, Objection
+from casework.honours.models import Campaign, HonourNomination, HonourType, Objection
 from tests.cases.conftest import PDF
 from tests.hardship.conftest import past_notice
 from tests.honours.conftest import fresh, state_of, step, to_approval, to_street_review
@@ -26,7 +26,7 @@ def test_a_campaign_is_opened_from_its_page(client, world, honours):
     body = {
         "district": world.units["D1"].pk,
         "name": "2026年度区劳动模范评选",
-        "honour_type": 1,
+        "honour_type": HonourType.objects.get(code="model_worker").pk,
         "level": "district",
         "year": timezone.localdate().year,
         "nominations_close_on": close,
@@ -144,3 +144,32 @@ def test_a_neighbouring_district_sees_nothing(client, world, honours, campaign, 
     ):
         assert client.get(url).status_code == 404, url
     assert campaign.name not in client.get("/honours/").content.decode()
+
+
+def test_the_records_the_checks_read_are_entered_from_the_page(client, world, honours, campaign):
+    client.force_login(honours["district"])
+    today = timezone.localdate().isoformat()
+    model_worker = HonourType.objects.get(code="model_worker").pk
+    held = {"kind": "held", "id_number": world.people["E1"].id_number, "honour_type": model_worker, "level": "city"}
+    response = client.post("/honours/records/", {**held, "awarded_on": today, "source": "市总工发〔2024〕2号"})
+    assert response.status_code == 302
+    before = state_of()
+    with_error = client.post("/honours/records/", {**held, "awarded_on": "2999-01-01", "source": "x"})
+    assert with_error.status_code == 400 and "授予日期" in with_error.content.decode() and state_of() == before
+    # The check reads it: the same honour within the years refuses the nomination.
+    from casework.errors import RuleViolation
+    from tests.honours.conftest import nominate
+
+    try:
+        nominate(world, honours, campaign)
+    except RuleViolation as error:
+        assert error.code == "honours.honour_held" and "市总工发〔2024〕2号" in str(error.message)
+    else:
+        raise AssertionError("the honour held did not refuse the nomination")
+    response = client.post(
+        "/honours/records/",
+        {"kind": "accident", "unit": world.units["E2"].pk, "occurred_on": today, "serious": "1"}
+        | {"description": "高处坠落致一人死亡", "source": "区应急管理局事故调查报告"},
+    )
+    assert response.status_code == 302
+    assert "区应急管理局事故调查报告" in client.get("/honours/records/").content.decode()

@@ -5,13 +5,11 @@ step to a follow-up task."""
 
 from __future__ import annotations
 
-import importlib
 import threading
 from datetime import timedelta
 from itertools import permutations
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
@@ -154,16 +152,10 @@ def test_the_district_may_give_up_on_a_department_that_never_answers(world, hono
     assert fresh(case).state == State.EXCLUDED
 
 
-def _honour_types() -> None:
-    """The honour types the data migration seeds, again after a transactional test's flush."""
-    importlib.import_module("casework.honours.migrations.0002_honour_types").add(apps, None)
-
-
 @pytest.mark.parametrize("veto", [None, "market"])
 @pytest.mark.django_db(transaction=True)
-def test_answers_arriving_at_once_join_exactly_once(seeded_calendar, world, honours, veto):
+def test_answers_arriving_at_once_join_exactly_once(migration_rows, world, honours, veto):
     require_postgres()
-    _honour_types()
     from tests.honours.conftest import campaign_open
 
     case = in_vetting(world, honours, campaign_open(world, honours))

@@ -97,7 +97,7 @@ def assert_waiting(event: OutboxEvent) -> None:
 @pytest.mark.parametrize("broker", ["refused", "silent"])
 @pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_a_step_completes_at_once_and_its_notifications_wait(
-    broker, broker_down, silent_port, monkeypatch, seeded_calendar, world, staff, caplog
+    broker, broker_down, silent_port, monkeypatch, migration_rows, world, staff, caplog
 ):
     if broker == "silent":
         monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{silent_port}/0")
@@ -120,7 +120,7 @@ def test_with_the_broker_down_a_step_completes_at_once_and_its_notifications_wai
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_when_the_broker_is_back_the_sweep_delivers_exactly_once(
-    broker_down, monkeypatch, seeded_calendar, world, staff, settings, tmp_path
+    broker_down, monkeypatch, migration_rows, world, staff, settings, tmp_path
 ):
     require_postgres()
     broker = redis_url()
