@@ -56,7 +56,7 @@ class HonoursFlow(flow.Flow):
     inspection = CaseStep(case_step_view).Next(this.route)
     vetting = CaseStep(case_step_view).Next(this.route)
     vetting_follow_up = CaseStep(case_step_view).Next(this.route)
-    committee = CaseStep(case_step_view).Next(this.route)
+    committee = CaseStep(case_step_view, claimable=False).Next(this.route)  # each member votes on it
     district_notice = CaseStep(case_step_view).Next(this.route)
     approval = CaseStep(case_step_view).Next(this.route)
     approved = CaseStep(case_step_view).Next(this.route)

@@ -18,10 +18,13 @@ from casework.deadlines.services import deadline_start
 
 
 class CaseStep(flow.View):
-    def __init__(self, view: Any, **kwargs: Any) -> None:
+    def __init__(self, view: Any, *, claimable: bool = True, **kwargs: Any) -> None:
         super().__init__(view, **kwargs)
         # Every new task of a case step gets the due date its table declares.
         self._on_create = deadline_start
+        # A step several people take in turn (each committee member votes)
+        # is never one person's: claiming or reassigning it would shut the others out.
+        self.claimable = claimable
 
     def _actions(self, user: Any, task: Any) -> list[Any]:
         case = task.process.coerced
@@ -29,7 +32,7 @@ class CaseStep(flow.View):
         return table.available(case, user) if table is not None and case.state == self.name else []
 
     def can_assign(self, user: Any, task: Any) -> bool:
-        if task.owner_id or user is None or user.is_anonymous:
+        if not self.claimable or task.owner_id or user is None or user.is_anonymous:
             return False
         return bool(self._actions(user, task))
 

@@ -30,6 +30,7 @@ from casework.honours.models import Campaign, HonourNomination, HonourType, Revo
 from casework.honours.selectors import campaign_summary, campaigns_seen, nomination_checks, vote_tally
 from casework.honours.services import (
     honours_campaign_open,
+    honours_list_approve,
     honours_nominate,
     honours_revocation_decide,
     honours_revocation_propose,
@@ -395,9 +396,24 @@ class RevocationDecide(APIView):
         return Response(NominationDetailOut(_nomination(request, case.pk)).data)
 
 
+class HonoursCampaignApprove(APIView):
+    """Approve the campaign's whole list at once (district approvers): each
+    nomination awaiting approval is its own step; all or nothing."""
+
+    @extend_schema(request=None, responses=NominationOut(many=True))
+    def post(self, request: Request, pk: int) -> Response:
+        if not 0 < pk <= LARGEST_ID:
+            raise Http404
+        campaign = object_in_scope_or_404(request.user, campaigns_seen(request.user), pk=pk)  # type: ignore[arg-type]
+        require(request.user, "case.decide", campaign.district, roles=DISTRICT_DECIDERS)
+        approved = honours_list_approve(campaign=campaign, by=cast(User, request.user))
+        return Response(NominationOut(approved, many=True).data)
+
+
 urlpatterns: list[URLPattern] = [
     path("honours/campaigns/", HonoursCampaignList.as_view(), name="honours-campaigns"),
     path("honours/campaigns/<int:pk>/", HonoursCampaignDetail.as_view(), name="honours-campaign"),
+    path("honours/campaigns/<int:pk>/approve/", HonoursCampaignApprove.as_view(), name="honours-campaign-approve"),
     path("honours/nominations/", NominationList.as_view(), name="honours-nominations"),
     path("honours/nominations/<int:pk>/", NominationDetail.as_view(), name="honours-nomination"),
     path("honours/vetting/<int:pk>/answer/", VettingAnswer.as_view(), name="honours-vetting-answer"),

@@ -109,6 +109,12 @@ def task_reassign(*, task: Task, to: User | None, by: User, reason: str) -> Task
             raise Conflict(_("任务：已被他人处理，请刷新后再试。"), code="task.already_done", field="task")
         acting = acting_as(by, "case.reassign", case)
         reason = d.text({"reason": reason}, "reason", _l("理由"), max_length=500)
+        if not getattr(fresh.flow_task, "claimable", True):
+            raise RuleViolation(
+                _("改派：此步骤由多人分别办理（如评审委员会各委员表决），不能交给一人。"),
+                code="task.not_claimable",
+                field="to",
+            )
         if to is None or to.pk == fresh.owner_id or held_step(case, to) is None:
             raise RuleViolation(
                 _("改派给：须是能办理此步骤的另一人。"), code="task.reassign_target_invalid", field="to"

@@ -192,7 +192,7 @@ def hardship_filters(request: HttpRequest) -> dict[str, Any]:
 def reassign_candidates(case: Case, task: Any, user: Any) -> list[Any]:
     """Whom ``user`` may give the open task to: nobody unless they may
     reassign; else everyone who may take the step, but its assignee."""
-    if task is None or not can(user, "case.reassign", case):
+    if task is None or not getattr(task.flow_task, "claimable", True) or not can(user, "case.reassign", case):
         return []
     table = TABLES.get(case.case_type)
     people = {m.user for m in next_memberships(case, table)} if table is not None else set()

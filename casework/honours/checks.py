@@ -8,7 +8,7 @@ approves; the composition of the whole list is checked before approval.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,7 +21,16 @@ from django.utils.translation import gettext_lazy as _l
 from casework.calendar.days import add_months
 from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
-from casework.honours.choices import APPROVED_STATES, ON_THE_LIST, OUT_OF_RUNNING, Category, Group, Ownership
+from casework.honours.choices import (
+    APPROVED_STATES,
+    LEVEL_ORDER,
+    ON_THE_LIST,
+    OUT_OF_RUNNING,
+    Category,
+    Group,
+    Level,
+    Ownership,
+)
 from casework.honours.models import Campaign, HonourHeld, HonourNomination, Quota, SafetyAccident, WageArrears
 from casework.org.models import Unit
 from casework.people.models import Person
@@ -80,9 +89,12 @@ def _accident(n: Nominee) -> str | None:
 def _held(n: Nominee) -> str | None:
     years = int(setting_value(n.unit, "honours.repeat_years", on=n.today))
     holder = Q(person=n.person) if n.person is not None else Q(unit=n.unit, person=None)
+    # The same honour at the campaign's level or above: a district's model worker may be recommended upward.
+    levels = LEVEL_ORDER[LEVEL_ORDER.index(Level(n.campaign.level)) :]
     held = HonourHeld.objects.filter(
         holder,
         honour_type=n.campaign.honour_type,
+        level__in=levels,
         revoked_on=None,
         awarded_on__year__gt=n.campaign.year - years,
     )
@@ -136,8 +148,24 @@ ACCIDENT = Check(
     "unit",
     _accident,
 )
-HELD = Check("honour_held", _l("规定年限内已获同一荣誉"), _l("已获荣誉记录（本系统登记和授予）"), "person", _held)
+HELD = Check(
+    "honour_held", _l("规定年限内已获同级或更高级别的同一荣誉"), _l("已获荣誉记录（本系统登记和授予）"), "person", _held
+)
+
+
 # At nomination and review: the nominations still in the running; before approval: those approved.
+def _already(n: Nominee) -> str | None:
+    found = HonourNomination.objects.filter(campaign=n.campaign).exclude(state__in=OUT_OF_RUNNING)
+    found = found.filter(person=n.person) if n.person is not None else found.filter(unit=n.unit, person=None)
+    if n.nomination_id is not None:
+        found = found.exclude(pk=n.nomination_id)
+    first = found.first()
+    if first is None:
+        return None
+    return _("本次评选中已有对其的推荐（%(number)s）。") % {"number": first.number}
+
+
+ALREADY = Check("already_nominated", _l("本次评选中已被推荐"), _l("本次评选的推荐记录"), "person", _already)
 QUOTA = Check("street_quota_full", _l("街道（园区）名额已满"), _l("评选活动的名额分配"), "campaign", _quota)
 QUOTA_AT_APPROVAL = Check(
     "street_quota_full",
@@ -146,8 +174,8 @@ QUOTA_AT_APPROVAL = Check(
     "campaign",
     lambda n: _quota(n, APPROVED_STATES),
 )
-CHECKS = (ARREARS, ACCIDENT, HELD, QUOTA)
-CHECKS_AT_APPROVAL = (ARREARS, ACCIDENT, HELD, QUOTA_AT_APPROVAL)
+CHECKS = (ARREARS, ACCIDENT, HELD, ALREADY, QUOTA)
+CHECKS_AT_APPROVAL = (ARREARS, ACCIDENT, HELD, ALREADY, QUOTA_AT_APPROVAL)
 
 
 def checks_refusal(nominee: Nominee, checks: tuple[Check, ...] = CHECKS) -> RuleViolation | None:
@@ -196,20 +224,28 @@ class Share:
         return self.count * 100 >= self.minimum * self.total
 
 
-def composition_shares(campaign: Campaign) -> list[Share]:
-    """Each composition rule of the campaign against its list (the
-    nominations the committee selected and the district approves): one
-    aggregate query."""
-    listed = HonourNomination.objects.filter(campaign=campaign, state__in=ON_THE_LIST)
+def composition_shares(campaign: Campaign, *, approving: Collection[int] | None = None) -> list[Share]:
+    """Each composition rule of the campaign against its list: one
+    aggregate query. By default the list is every nomination the committee
+    selected (awaiting approval or beyond: what the campaign page shows);
+    with ``approving``, the list as it would stand once those are approved —
+    the ones approved already and those — which is what an approval checks."""
+    if approving is None:
+        listed = HonourNomination.objects.filter(campaign=campaign, state__in=ON_THE_LIST)
+    else:
+        listed = HonourNomination.objects.filter(
+            Q(state__in=APPROVED_STATES) | Q(pk__in=list(approving)), campaign=campaign
+        )
     rules = {group: int(minimum) for group, minimum in (campaign.composition or {}).items() if group in GROUPS}
     counts = listed.aggregate(total=Count("pk"), **{g: Count("pk", filter=GROUPS[g]) for g in rules})
     labels = dict(Group.choices)
     return [Share(g, str(labels[g]), m, counts[g], counts["total"]) for g, m in rules.items()]
 
 
-def composition_refusal(campaign: Campaign) -> RuleViolation | None:
-    """The first composition rule the campaign's list fails, or None."""
-    for share in composition_shares(campaign):
+def composition_refusal(campaign: Campaign, approving: Collection[int]) -> RuleViolation | None:
+    """The first composition rule the approved list would fail once
+    ``approving`` are approved, or None."""
+    for share in composition_shares(campaign, approving=approving):
         if not share.met:
             return RuleViolation(
                 _("名额结构：%(group)s应不少于%(minimum)d%%，名单%(total)d人中仅%(count)d人（%(percent).1f%%）。")

@@ -15,6 +15,10 @@ class Level(models.TextChoices):
     NATIONAL = "national", _("全国")
 
 
+# Low to high: an honour held at the campaign's level or above bars a new nomination.
+LEVEL_ORDER = (Level.DISTRICT, Level.CITY, Level.PROVINCE, Level.NATIONAL)
+
+
 class Nominee(models.TextChoices):
     PERSON = "person", _("个人")
     UNIT = "unit", _("单位")

@@ -6,6 +6,7 @@ The PDF is HTML laid out by WeasyPrint with the system's CJK font."""
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,6 +18,8 @@ from casework.cases.selectors import state_label
 from casework.hardship.exports import sheet_row
 from casework.honours.models import Campaign, HonourNomination
 from casework.honours.selectors import publication_list
+
+STYLE = Path(__file__).with_name("publication.css")
 
 
 def _row(case: HonourNomination) -> list[str]:
@@ -50,7 +53,7 @@ def publication_workbook(user: User, campaign: Campaign) -> bytes:
 
 
 def publication_pdf(user: User, campaign: Campaign) -> bytes:
-    from weasyprint import HTML  # imported here: pango loads only when a PDF is asked for
+    from weasyprint import CSS, HTML  # imported here: pango loads only when a PDF is asked for
 
     html = render_to_string(
         "honours/publication.html",
@@ -61,5 +64,6 @@ def publication_pdf(user: User, campaign: Campaign) -> bytes:
             "made_at": timezone.localtime(),
         },
     )
-    pdf: bytes = HTML(string=html).write_pdf()
+    # The style is a file, not a <style> block: no template carries inline style (tests/security).
+    pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLE))])
     return pdf

@@ -31,6 +31,8 @@ from casework.honours.choices import (
     Vote,
     VoteBody,
 )
+from casework.ledger.models import LedgerEntry
+from permissions.four_eyes import Parties
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -152,6 +154,22 @@ class HonourNomination(Case):
 
     def __str__(self) -> str:
         return self.number or f"{self.campaign} #{self.pk}"
+
+    def four_eyes_parties(self, action: str) -> Parties:
+        """The nominee and the unit are the parties; who prepared a decision
+        is everyone who recorded, checked or voted on the nomination (the
+        filer, the unit's notice, the district's caseworker, the committee),
+        so one person holding two roles never reviews their own work. A
+        decider's earlier decisions do not bar their next (approve, then award)."""
+        from permissions.roles import DISTRICT_CASEWORKER, ENTERPRISE_CHAIR, HONOURS_COMMITTEE, STREET_CASEWORKER
+
+        preparers = (ENTERPRISE_CHAIR, STREET_CASEWORKER, DISTRICT_CASEWORKER, HONOURS_COMMITTEE)
+        entries = LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(self.pk))
+        actors = set(entries.filter(actor_role__in=preparers).exclude(actor=None).values_list("actor_id", flat=True))
+        parties = super().four_eyes_parties(action)
+        return Parties(
+            persons=parties.persons, units=parties.units, prepared_by=sorted({*parties.prepared_by, *actors})
+        )
 
 
 class Objection(NoticeObjection):

@@ -71,10 +71,10 @@ from casework.honours.models import (
 )
 from casework.honours.transitions import DISTRICT_DECIDERS, DISTRICT_STAFF, TABLE, UNIT_RECORDERS, home_thresholds
 from casework.ledger.services import ledger_append
-from casework.org.models import Membership, Unit
+from casework.org.models import Membership, Unit, UnitKind
 from casework.people.models import Person
 from notifications.services import outbox_queue
-from permissions.access import acting_as
+from permissions.access import acting_as, can
 from permissions.models import ObjectGrant
 from permissions.roles import GRASS_ROOTS, HONOURS_COMMITTEE, MIDDLE, STREET_CASEWORKER
 from permissions.services import object_access_grant, object_access_revoke
@@ -113,6 +113,8 @@ def honours_campaign_open(
     (``quotas``), and the minimum share in percent of each group of the list
     (``composition``: industrial workers ≥35 …). One ledger entry."""
     acting = acting_as(by, "case.prepare", district, roles=DISTRICT_STAFF)  # first: a refusal reveals nothing else
+    if district.kind != UnitKind.DISTRICT:
+        raise RuleViolation(_("区总工会：评选活动由区总工会发起。"), code="honours.not_a_district", field="district")
     values = {"name": name, "year": year, "nominations_close_on": nominations_close_on}
     name = d.text(values, "name", _l("活动名称"), max_length=100)
     level = d.choice({"level": level}, "level", _l("级别"), {c.value: c.label for c in Level})
@@ -550,12 +552,18 @@ def honours_objection_resolve(*, objection: Objection, upheld: bool, resolution:
 
 
 def _record(
-    *, model: Any, unit: Unit, by: User, action: str, payload: dict[str, Any], personal: dict[str, Any], **fields: Any
+    *,
+    model: Any,
+    unit: Unit,
+    acting: dict[str, Any],
+    action: str,
+    payload: dict[str, Any],
+    personal: dict[str, Any],
+    **fields: Any,
 ) -> Any:
-    """Enter one record the checks read, by district staff, at a unit in their scope. One ledger entry."""
-    acting = acting_as(by, "case.prepare", unit, roles=DISTRICT_STAFF)
+    """Enter one record the checks read (the caller asked permission first). One ledger entry."""
     with transaction.atomic():
-        row = model.objects.create(unit=unit, recorded_by=by, **fields)
+        row = model.objects.create(unit=unit, recorded_by=acting["by"], **fields)
         ledger_append(
             action=action,
             subject=(model._meta.label_lower, str(row.pk)),
@@ -570,6 +578,7 @@ def _record(
 def honours_record_arrears(*, unit: Unit, found_on: date | str, amount: Any, source: str, by: User) -> WageArrears:
     """Enter wage arrears found at ``unit`` (the inspectorate's finding, a
     judgment): a unit with arrears in a campaign's year cannot nominate."""
+    acting = acting_as(by, "case.prepare", unit, roles=DISTRICT_STAFF)  # first: a refusal reveals nothing else
     values = {"found_on": found_on, "amount": amount, "source": source}
     day = d.day(values, "found_on", _l("认定日期"), not_after=timezone.localdate())
     money = d.money(values, "amount", _l("欠薪金额（元）"))
@@ -578,7 +587,7 @@ def honours_record_arrears(*, unit: Unit, found_on: date | str, amount: Any, sou
     record: WageArrears = _record(
         model=WageArrears,
         unit=unit,
-        by=by,
+        acting=acting,
         action="honours.arrears_recorded",
         payload={"found_on": day, "amount": money, "source": source},
         personal={},
@@ -593,6 +602,7 @@ def honours_record_accident(
     *, unit: Unit, occurred_on: date | str, serious: bool, description: str, source: str, by: User
 ) -> SafetyAccident:
     """Enter a production safety accident at ``unit`` from the emergency-management record."""
+    acting = acting_as(by, "case.prepare", unit, roles=DISTRICT_STAFF)  # first: a refusal reveals nothing else
     values = {"occurred_on": occurred_on, "description": description, "source": source}
     day = d.day(values, "occurred_on", _l("发生日期"), not_after=timezone.localdate())
     description = d.text(values, "description", _l("事故情况"), max_length=5000)
@@ -600,7 +610,7 @@ def honours_record_accident(
     record: SafetyAccident = _record(
         model=SafetyAccident,
         unit=unit,
-        by=by,
+        acting=acting,
         action="honours.accident_recorded",
         payload={"occurred_on": day, "serious": bool(serious), "source": source},
         personal={"description": description},
@@ -752,3 +762,31 @@ def honours_revocation_decide(*, revocation: Revocation, revoke: bool, reason: s
             else:
                 automatic_steps_take(case)
     return fresh
+
+
+def honours_list_approve(*, campaign: Campaign, by: User) -> list[HonourNomination]:
+    """A district approver approves the campaign's whole list at once: every
+    nomination awaiting approval that they may approve, each its own step
+    and ledger entry, the composition checked over the list as it will
+    stand with all of them. All or nothing: one refusal, nothing approved."""
+    from casework.cases.selectors import case_open_task
+    from casework.cases.tasks import task_complete
+
+    acting_as(by, "case.decide", campaign.district, roles=DISTRICT_DECIDERS)  # first: a refusal reveals nothing else
+    with transaction.atomic():
+        Campaign.objects.select_for_update().get(pk=campaign.pk)
+        waiting = HonourNomination.objects.filter(campaign=campaign, state=State.APPROVAL).order_by("pk")
+        mine = [case for case in waiting if can(by, "case.decide", case, roles=DISTRICT_DECIDERS)]
+        if not mine:
+            raise RuleViolation(
+                _("审定名单：没有待您审定的推荐。"), code="honours.nothing_to_approve", field="campaign"
+            )
+        together = [case.pk for case in mine]
+        approved = []
+        for case in mine:
+            task = case_open_task(case)
+            assert task is not None  # a case in a human step has its open task
+            fresh = task_complete(task=task, action="approve", by=by, data={"together": together})
+            assert isinstance(fresh, HonourNomination)
+            approved.append(fresh)
+    return approved

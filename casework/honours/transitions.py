@@ -78,9 +78,17 @@ def checks_pass(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolati
 
 
 def approval_holds(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
-    """Before the district approves: no department vetoed, the checks and
-    the street's quota over the approved list, and the composition of the
-    whole list."""
+    """Before the district approves: no department vetoed, no objection
+    upheld, the checks and the street's quota over the approved list, and
+    the composition of the list as it will stand — those approved already,
+    this one, and those approved with it (``together``: the campaign's list
+    approved at once). The campaign's row orders approvals of one campaign."""
+    from casework.honours.models import Campaign
+
+    Campaign.objects.select_for_update().filter(pk=case.campaign_id).values_list("pk", flat=True).get()
+    together = data.get("together") or []
+    if not isinstance(together, list) or not all(isinstance(pk, int) for pk in together):
+        return RuleViolation(_("一并审定：应为推荐编号的列表。"), code="honours.together_invalid", field="together")
     vetoed = case.vetting.filter(answer=Answer.VETO).first()
     if vetoed is not None:
         return RuleViolation(
@@ -89,7 +97,20 @@ def approval_holds(case: Any, by: User | None, data: dict[str, Any]) -> RuleViol
             code="honours.vetoed",
             field="vetting",
         )
-    return checks_refusal(nominee_of(case, _today()), CHECKS_AT_APPROVAL) or composition_refusal(case.campaign)
+    return (
+        no_upheld_objection(case, by, data)
+        or checks_refusal(nominee_of(case, _today()), CHECKS_AT_APPROVAL)
+        or composition_refusal(case.campaign, {case.pk, *together})
+    )
+
+
+def no_upheld_objection(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
+    """An objection found true leaves only exclusion: the nomination goes no further."""
+    if case.objections.filter(upheld=True).exists():
+        return RuleViolation(
+            _("异议：有经调查成立的异议，只能取消推荐资格。"), code="honours.objection_upheld", field="objections"
+        )
+    return None
 
 
 def upheld_objection(case: Any, by: User | None, data: dict[str, Any]) -> RuleViolation | None:
@@ -129,17 +150,15 @@ def not_voted_yet(case: Any, by: User | None, data: dict[str, Any]) -> RuleViola
     return None
 
 
-def committee_size(case: Any) -> int:
-    """The committee's members now: those holding the role at the case's district."""
+def tally(case: Any) -> tuple[int, int, int]:
+    """(members, voted, yes) of the committee on the nomination: the
+    members now, and the votes of those members (one who has left the
+    committee since no longer counts)."""
     from casework.honours.services import committee_of
 
-    return len(committee_of(case))
-
-
-def tally(case: Any) -> tuple[int, int, int]:
-    """(members, voted, yes) of the committee on the nomination."""
-    votes = list(case.votes.values_list("vote", flat=True))
-    return committee_size(case), len(votes), sum(1 for v in votes if v == Vote.YES)
+    members = {u.pk for u in committee_of(case)}
+    votes = [v for member, v in case.votes.values_list("member_id", "vote") if member in members]
+    return len(members), len(votes), sum(1 for v in votes if v == Vote.YES)
 
 
 def quorum_reached(case: Any) -> RuleViolation | None:
@@ -291,7 +310,7 @@ TABLE = Table(
             "case.file",
             _l("公示期满，报街道（园区）审核"),
             roles=UNIT_RECORDERS,
-            rules=(notice_over_and_objections_resolved,),
+            rules=(notice_over_and_objections_resolved, no_upheld_objection),
         ),
         T(
             State.UNIT_NOTICE,
@@ -443,7 +462,7 @@ TABLE = Table(
             "case.prepare",
             _l("公示期满，提交审定"),
             roles=DISTRICT_STAFF,
-            rules=(notice_over_and_objections_resolved,),
+            rules=(notice_over_and_objections_resolved, no_upheld_objection),
         ),
         T(
             State.DISTRICT_NOTICE,

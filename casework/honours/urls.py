@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.honours_home, name="home"),
     path("campaigns/new/", views.campaign_new, name="campaign-new"),
     path("campaigns/<int:pk>/", views.campaign_page, name="campaign"),
+    path("campaigns/<int:pk>/approve/", views.campaign_approve, name="campaign-approve"),
     path("campaigns/<int:pk>/xlsx/", views.campaign_xlsx, name="campaign-xlsx"),
     path("campaigns/<int:pk>/pdf/", views.campaign_pdf, name="campaign-pdf"),
     path("nominate/", views.nomination_new, name="nominate"),

@@ -39,6 +39,7 @@ from casework.honours.services import (
     INVESTIGATORS,
     NOTICE_STATES,
     honours_campaign_open,
+    honours_list_approve,
     honours_nominate,
     honours_objection_record,
     honours_objection_resolve,
@@ -149,10 +150,13 @@ def _campaign(request: HttpRequest, pk: int) -> Campaign:
 def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     state = request.GET.get("state") if request.GET.get("state") in State.values else None
+    user = _user(request)
     return render(
         request,
         "honours/campaign.html",
         {
+            "may_approve_list": can(user, "case.decide", campaign.district, roles=DISTRICT_DECIDERS)
+            and campaign.nominations.filter(state=State.APPROVAL).exists(),
             "campaign": campaign,
             "summary": campaign_summary(campaign),
             "nominations": campaign_nominations(_user(request), campaign, state),
@@ -160,6 +164,22 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
             "states": State.choices,
         },
     )
+
+
+@login_required
+@require_POST
+def campaign_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve the campaign's whole list at once (district approvers)."""
+    campaign = _campaign(request, pk)
+    try:
+        approved = honours_list_approve(campaign=campaign, by=_user(request))
+    except NotAllowed as error:
+        raise _refuse(error) from error
+    except CaseworkError as error:
+        messages.error(request, str(error.message))
+        return redirect("honours:campaign", pk=campaign.pk)
+    messages.success(request, _("已审定%(n)d名人选。") % {"n": len(approved)})
+    return redirect("honours:campaign", pk=campaign.pk)
 
 
 @login_required
@@ -247,7 +267,8 @@ def case_page_honours(request: HttpRequest, case: HonourNomination) -> dict[str,
         "vetting": list(case.vetting.select_related("recorded_by")),
         "may_answer": in_vetting and staff,
         "answers": [("clear", _("无异议")), ("veto", _("有否决事项"))],
-        "tally": vote_tally(case) if case.state == State.COMMITTEE or case.votes.exists() else None,
+        # While the vote is open, members see only that it is open: no one votes knowing the count.
+        "tally": vote_tally(case) if case.votes.exists() and (staff or case.state != State.COMMITTEE) else None,
         "votes": list(case.votes.select_related("member")) if staff or case.state != State.COMMITTEE else [],
         "objections": list(case.objections.all()),
         "may_record_objection": notice is not None and can(user, notice[0], case, roles=notice[1]),

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from casework.cases.documents import Attachment, DocumentKind
 from casework.cases.tasks import task_complete
-from casework.honours.models import HonourNomination, HonourType, VettingRequest
+from casework.honours.models import (
+    CommitteeVote,
+    HonourHeld,
+    HonourNomination,
+    HonourType,
+    Revocation,
+    VettingRequest,
+)
 from casework.honours.services import honours_campaign_open, honours_nominate, honours_vetting_answer
 from casework.ledger.models import LedgerEntry
 from notifications.models import OutboxMessage
@@ -95,8 +102,11 @@ def state_of(case=None):
     """What a refused step must leave as it was: the nominations and their
     states, votes and vetting answers, grants, the trail, the outbox."""
     return (
-        sorted(HonourNomination.objects.values_list("pk", "state")),
+        sorted(HonourNomination.objects.values_list("pk", "state", "updated_at")),
         sorted(VettingRequest.objects.values_list("pk", "answer")),
+        sorted(CommitteeVote.objects.values_list("pk", "vote")),
+        sorted(HonourHeld.objects.values_list("pk", "revoked_on")),
+        sorted(Revocation.objects.values_list("pk", "decided_at")),
         ObjectGrant.everything.count(),
         LedgerEntry.objects.count(),
         OutboxMessage.objects.count(),

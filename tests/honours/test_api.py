@@ -63,7 +63,7 @@ def test_nominate_read_and_answer_the_vetting(api, world, honours, campaign):
     response = api.post("/api/v1/honours/nominations/", {**body, "vote": VOTE}, format="json")
     assert response.status_code == 201, response.content
     case = HonourNomination.objects.get()
-    assert [c["finding"] for c in response.json()["checks"]] == [None, None, None, None]
+    assert [c["finding"] for c in response.json()["checks"]] == [None] * 5
     chair = honours["chair"]
     step(case, "post_unit_notice", chair, notice_from="2026-01-05", notice_until="2026-01-20")
     step(case, "end_unit_notice", chair)

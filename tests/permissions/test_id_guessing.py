@@ -84,6 +84,8 @@ ROUTES = {
     "people/<int:pk>/reveal/": ("person", "post"),
     "honours/campaigns/<int:pk>/": ("honours_campaign", "get"),
     "honours/campaigns/<int:pk>/xlsx/": ("honours_campaign", "get"),
+    "honours/campaigns/<int:pk>/approve/": ("honours_campaign", "post"),
+    "api/v1/honours/campaigns/<int:pk>/approve/": ("honours_campaign", "post"),
     "honours/campaigns/<int:pk>/pdf/": ("honours_campaign", "get"),
     "honours/vetting/<int:pk>/answer/": ("vetting", "post"),
     "honours/<int:pk>/objections/": ("honours", "post"),
