@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def staff_user(transactional_db: None) -> User:
+def staff_user(transactional_db: None, migration_rows: None) -> User:
     """A demo login, as the README lists it: the demo data comes from seed_demo."""
     seed_demo()
     user = User.objects.get(username="street1.caseworker")
