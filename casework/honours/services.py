@@ -405,7 +405,7 @@ def _apply(case: HonourNomination, action: str, data: dict[str, Any], today: dat
         if action == "committee_selects":
             _committee_grants_end(case)
         return ["notice_from", "notice_until"]
-    if action in ("street_recommend",):
+    if action == "street_recommend":
         _vetting_ask(case, today)
         return ["vetting_began_on"]
     if action in ("inspection_passed", "reinspection_passed"):
