@@ -14,6 +14,7 @@ from casework.accounts.models import User
 from casework.cases.documents import (
     Attachment,
     CaseDocument,
+    CheckedFile,
     atomic_with_files,
     documents_check,
     documents_evidence,
@@ -83,6 +84,46 @@ def case_number_issue(*, case: Case, series: str, year: int) -> str:
     case.number_district = district
     case.save(update_fields=["number", "number_district", "updated_at"])
     return case.number
+
+
+def case_opened(
+    *,
+    case: Case,
+    table: Table,
+    series: str,
+    year: int,
+    action: str,
+    by: User,
+    acting: dict[str, Any],
+    payload: dict[str, Any],
+    personal: dict[str, Any],
+    checked: Sequence[CheckedFile],
+) -> None:
+    """Record a case just started by its flow, inside the caller's
+    ``atomic_with_files`` block: its number from the district's ``series``
+    for ``year``, the documents it came with, one ledger entry ``action``
+    (from no state) with them as its evidence, and the notice to whoever
+    takes its first step."""
+    case_number_issue(case=case, series=series, year=year)
+    stored = documents_store(case=case, checked=checked, by=by)
+    entry = ledger_append(
+        action=action,
+        subject=case_subject(case),
+        subject_unit=case.unit,
+        from_state="",
+        to_state=case.state,
+        payload={"number": case.number, **payload},
+        personal={**personal, **documents_personal(stored)},
+        evidence=documents_evidence(stored),
+        **acting,
+    )
+    documents_link(stored, entry)
+    outbox_queue(
+        event=action,
+        subject=case_subject(case),
+        recipients=next_actors(case, table),
+        payload={"to_state": case.state, "number": case.number},
+    )
 
 
 def case_step(

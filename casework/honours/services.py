@@ -39,7 +39,7 @@ from casework.cases.documents import (
     documents_store,
 )
 from casework.cases.notices import objection_record, objection_resolve
-from casework.cases.services import case_decide, case_lock, case_number_issue, case_subject, next_actors
+from casework.cases.services import case_decide, case_lock, case_opened, case_subject
 from casework.cases.tasks import automatic_steps_take, register_decider
 from casework.district.selectors import district_of, setting_value
 from casework.errors import NotAllowed, RuleViolation
@@ -300,25 +300,17 @@ def honours_nominate(
             **counts,
             **fields,
         )
-        case_number_issue(case=case, series=SERIES, year=today.year)
-        stored = documents_store(case=case, checked=checked, by=by)
-        entry = ledger_append(
+        case_opened(
+            case=case,
+            table=TABLE,
+            series=SERIES,
+            year=today.year,
             action="honours.nominated",
-            subject=case_subject(case),
-            subject_unit=unit,
-            from_state="",
-            to_state=case.state,
-            payload={"number": case.number, "campaign": campaign.pk, "ownership": ownership, **counts, **fields},
-            personal={"deeds": deeds, **documents_personal(stored)},
-            evidence=documents_evidence(stored),
-            **acting,
-        )
-        documents_link(stored, entry)
-        outbox_queue(
-            event="honours.nominated",
-            subject=case_subject(case),
-            recipients=next_actors(case, TABLE),
-            payload={"to_state": case.state, "number": case.number},
+            by=by,
+            acting=acting,
+            payload={"campaign": campaign.pk, "ownership": ownership, **counts, **fields},
+            personal={"deeds": deeds},
+            checked=checked,
         )
     return case
 

@@ -33,7 +33,7 @@ from casework.cases.documents import (
     documents_personal,
     documents_store,
 )
-from casework.cases.services import case_decide, case_lock, case_number_issue, case_subject, next_actors
+from casework.cases.services import case_decide, case_lock, case_opened, case_subject
 from casework.cases.tasks import register_decider
 from casework.district.selectors import district_of, setting_value
 from casework.errors import RuleViolation
@@ -179,16 +179,15 @@ def legalaid_apply(
             basis=basis,
             per_capita_income=income,
         )
-        case_number_issue(case=case, series=SERIES, year=today.year)
-        stored = documents_store(case=case, checked=checked, by=by)
-        entry = ledger_append(
+        case_opened(
+            case=case,
+            table=TABLE,
+            series=SERIES,
+            year=today.year,
             action="legalaid.applied",
-            subject=case_subject(case),
-            subject_unit=unit,
-            from_state="",
-            to_state=case.state,
+            by=by,
+            acting=acting,
             payload={
-                "number": case.number,
                 "dispute": dispute,
                 "aid_form": aid_form,
                 "channel": channel,
@@ -196,16 +195,8 @@ def legalaid_apply(
                 "amount_claimed": claimed,
                 "opposing_code": code,
             },
-            personal={"facts": facts, "opposing_party": opposing_party, **documents_personal(stored)},
-            evidence=documents_evidence(stored),
-            **acting,
-        )
-        documents_link(stored, entry)
-        outbox_queue(
-            event="legalaid.applied",
-            subject=case_subject(case),
-            recipients=next_actors(case, TABLE),
-            payload={"to_state": case.state, "number": case.number},
+            personal={"facts": facts, "opposing_party": opposing_party},
+            checked=checked,
         )
     return case
 
