@@ -16,7 +16,7 @@ back when the vote closes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -315,15 +315,19 @@ def honours_nominate(
     return case
 
 
-def committee_of(case: HonourNomination) -> list[User]:
-    """The district's honours committee now: active users holding the role at the district."""
-    district = district_of(case.unit)
+def _district_holders(case: HonourNomination, roles: Collection[str]) -> list[User]:
+    """Active users holding one of ``roles`` at the case's district now, each once, by username."""
     ids = (
         Membership.objects.current()
-        .filter(role=HONOURS_COMMITTEE, unit=district, user__is_active=True)
+        .filter(role__in=roles, unit=district_of(case.unit), user__is_active=True)
         .values_list("user_id", flat=True)
     )
     return list(User.objects.filter(pk__in=ids).order_by("username"))
+
+
+def committee_of(case: HonourNomination) -> list[User]:
+    """The district's honours committee now."""
+    return _district_holders(case, [HONOURS_COMMITTEE])
 
 
 def _vetting_ask(case: HonourNomination, today: date) -> None:
@@ -695,16 +699,10 @@ def honours_revocation_propose(
         outbox_queue(
             event="honours.revocation_proposed",
             subject=case_subject(case),
-            recipients=_district_approvers(case),
+            recipients=_district_holders(case, DISTRICT_DECIDERS),
             payload={"number": case.number},
         )
     return revocation
-
-
-def _district_approvers(case: HonourNomination) -> list[User]:
-    district = district_of(case.unit)
-    memberships = Membership.objects.current().filter(role__in=DISTRICT_DECIDERS, unit=district, user__is_active=True)
-    return [m.user for m in memberships.select_related("user")]
 
 
 def honours_revocation_decide(*, revocation: Revocation, revoke: bool, reason: str, by: User) -> Revocation:
