@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "casework.outreach",
     "casework.legalaid",
     "casework.honours",
+    "casework.audit",
     "casework.web",
     "permissions",
     "notifications",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("legalaid/", include("casework.legalaid.urls")),
     path("outreach/", include("casework.outreach.urls")),
     path("honours/", include("casework.honours.urls")),
+    path("audit/", include("casework.audit.urls")),
     path("notifications/", include("notifications.urls")),
     path("units/", people_views.unit_list, name="units"),
     path("units/<int:pk>/", people_views.unit_detail, name="unit"),

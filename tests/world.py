@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casework.accounts.models import User
+from casework.audit.demo import SETTINGS as AUDIT_SETTINGS
 from casework.district.models import DistrictSetting
 from casework.hardship.assistance import BudgetLine
 from casework.hardship.payments import allocation_make, budget_line_create
@@ -122,6 +123,7 @@ DISTRICT_SETTINGS = {
     "legalaid.closure_review_working_days": "10",
     "legalaid.subsidy_working_days": "15",
     **HONOURS_SETTINGS,
+    **AUDIT_SETTINGS,
 }
 
 

@@ -26,6 +26,8 @@ class Measure(enum.Enum):
     WORKING_DAYS = "working_days"
     MONTHS = "months"
     COUNT = "count"
+    YEARS = "years"
+    HOUR = "hour"  # an hour of the day, 0–24
 
 
 @dataclass(frozen=True)
@@ -423,6 +425,44 @@ _SPECS = [
             "区总工会帮扶资金管理规定：每人每年上限",
         )
         for code, label in ASSISTANCE_TYPES.items()
+    ),
+    SettingSpec(
+        "audit.retention_years",
+        _("档案保管期限（年，自退档或结案之日起）"),
+        Measure.YEARS,
+        "困难职工档案管理办法：原始档案自撤档之日起保管10年",
+        minimum=Decimal("10"),
+        maximum=Decimal("100"),
+    ),
+    SettingSpec(
+        "audit.working_hours_start",
+        _("审计提示：工作时间开始（时）"),
+        Measure.HOUR,
+        "本区作息时间",
+        maximum=Decimal("23"),
+    ),
+    SettingSpec(
+        "audit.working_hours_end",
+        _("审计提示：工作时间结束（时）"),
+        Measure.HOUR,
+        "本区作息时间",
+        minimum=Decimal("1"),
+        maximum=Decimal("24"),
+    ),
+    SettingSpec(
+        "audit.approver_share",
+        _("审计提示：同一审批人决定某单位案件的比例上限"),
+        Measure.RATIO,
+        "经费审计关注事项（本区做法）",
+        minimum=Decimal("0.5"),
+        maximum=Decimal("1"),
+    ),
+    SettingSpec(
+        "audit.approver_min_decisions",
+        _("审计提示：计算审批人比例所需的最少决定数"),
+        Measure.COUNT,
+        "经费审计关注事项（本区做法）",
+        minimum=Decimal("2"),
     ),
 ]
 

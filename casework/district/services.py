@@ -17,7 +17,7 @@ from casework.ledger.services import ledger_append
 from casework.org.models import Unit, UnitKind
 from permissions.access import acting_as
 
-WHOLE = (Measure.DAYS, Measure.WORKING_DAYS, Measure.MONTHS, Measure.COUNT)
+WHOLE = (Measure.DAYS, Measure.WORKING_DAYS, Measure.MONTHS, Measure.COUNT, Measure.YEARS, Measure.HOUR)
 
 
 def district_setting_enter(
