@@ -35,8 +35,14 @@ app.conf.beat_schedule = {
         "task": "notifications.deliver_pending",
         "schedule": 60.0,
     },
+    # Retention terms of cases that ended (docs/retention.md).
+    "retention-archive-nightly": {
+        "task": "casework.audit.tasks.retention_archive_task",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    # The chain, the evidence files and the last head; the result is kept.
     "ledger-verify-nightly": {
-        "task": "casework.ledger.tasks.ledger_verify_task",
+        "task": "casework.audit.integrity_check_nightly",
         "schedule": crontab(hour=2, minute=30),
     },
 }

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from casework.accounts.models import User
 from casework.accounts.services import user_account_create
+from casework.audit.demo import seed_audit
 from casework.bargaining.demo import seed_bargaining
 from casework.hardship.demo import seed_hardship
 from casework.honours.demo import seed_honours
@@ -180,6 +181,7 @@ def seed_demo(*, today: date | None = None) -> Counter[str]:
     created.update(seed_legalaid(district=district, today=today, users=users))
     created.update(seed_outreach(district=district, today=today, users=users))
     created.update(seed_honours(district=district, today=today, users=users))
+    created.update(seed_audit(district=district, today=today, users=users))
     return created
 
 

@@ -156,6 +156,13 @@ register(
     _("已提议撤销%(case)s所授荣誉，请审查决定。"),
 )
 
+# The auditors' integrity check (casework/audit/integrity.py).
+register(
+    "ledger.integrity_failed",
+    _("决定记录完整性核验发现异常"),
+    _("完整性核验在第%(first_bad)s条记录发现异常（%(problem)s），已核验%(entries)s条。请立即到审计页面查看。"),
+)
+
 # The notification channels themselves.
 register(
     "webhook.paused",
@@ -203,20 +210,15 @@ class _Fields(dict[str, Any]):
 
 
 def _step_labels(code: str, payload: Mapping[str, Any]) -> dict[str, str]:
-    from casework.cases.selectors import STATE_LABELS, TABLES
+    from casework.cases.selectors import state_name, step_label
 
-    case_type, _dot, action = code.partition(".")
-    labels = STATE_LABELS.get(case_type, {})
     fields: dict[str, str] = {}
     to_state = payload.get("to_state")
     if to_state:
-        fields["state"] = str(labels.get(to_state, to_state))
-    table = TABLES.get(case_type)
-    if table is not None:
-        steps = [t for t in table.transitions if t.action == action]
-        exact = [t for t in steps if t.state == payload.get("from_state")]
-        if steps:
-            fields["action"] = str((exact or steps)[0].label)
+        fields["state"] = state_name(code, to_state)
+    label = step_label(code, payload.get("from_state"))
+    if label is not None:
+        fields["action"] = label
     return fields
 
 

@@ -74,6 +74,15 @@ def _memberships(user: User, action: str, at: datetime, roles: Iterable[str] | N
     return list(Membership.objects.current(at).filter(user=user, role__in=codes).select_related("unit"))
 
 
+def permitted_anywhere(user: AnyUser, action: str) -> bool:
+    """Whether a current role of ``user`` allows ``action`` at some unit: what
+    a page of that action asks before it reads any input."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    codes = [code for code, role in ROLES.items() if action in role.actions]
+    return Membership.objects.current(timezone.now()).filter(user=user, role__in=codes).exists()
+
+
 def _covers(membership: Membership, unit: Unit | None) -> bool:
     reach = ROLES[membership.role].reach
     if unit is None:

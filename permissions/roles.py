@@ -62,6 +62,7 @@ ACTIONS: dict[str, Action] = {
         Action("honours.vote", _("评审投票"), writes=True),
         Action("outreach.view", _("查看普法宣传活动"), writes=False),
         Action("outreach.record", _("登记、更正和撤回普法宣传活动"), writes=True),
+        Action("records.purge", _("清除保管期满的个人信息"), writes=True),
     )
 }
 
@@ -204,7 +205,7 @@ ROLES: dict[str, Role] = {
             decides=False,
             actions=frozenset(
                 {"unit.view", "unit.manage", "membership.view", "membership.manage", "person.view", "person.manage"}
-                | {"settings.view", "settings.manage"}
+                | {"settings.view", "settings.manage", "records.purge"}
             ),
         ),
     )

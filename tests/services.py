@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -65,3 +66,14 @@ def pdf_text(pdf: bytes) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
+
+
+def pdf_fonts(pdf: bytes, tmp_path: Any) -> str:
+    """poppler's pdffonts listing of a PDF: the fonts its pages use, embedded or not."""
+    import subprocess
+
+    if not shutil.which("pdffonts"):
+        _missing("needs poppler's pdffonts: apt-get install poppler-utils")
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, check=True).stdout.decode()

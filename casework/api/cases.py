@@ -353,6 +353,8 @@ class TrailEntryOut(serializers.Serializer):
     actor = serializers.CharField(source="actor_name")
     role = serializers.CharField(source="actor_role")
     unit = serializers.CharField(source="actor_unit_code")
+    subject_type = serializers.CharField()
+    subject_id = serializers.CharField()
     action = serializers.CharField()
     from_state = serializers.CharField()
     to_state = serializers.CharField()

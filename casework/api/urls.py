@@ -5,7 +5,18 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from casework.api import bargaining, campaigns, cases, documents, honours, legalaid, notifications, outreach, views
+from casework.api import (
+    bargaining,
+    campaigns,
+    cases,
+    documents,
+    honours,
+    legalaid,
+    notifications,
+    outreach,
+    trail,
+    views,
+)
 from casework.web.security import swagger_ui_csp
 
 v1: list[URLPattern | URLResolver] = [
@@ -33,6 +44,8 @@ v1: list[URLPattern | URLResolver] = [
     path("notifications/", notifications.NotificationList.as_view(), name="notifications"),
     path("notifications/read-all/", notifications.NotificationReadAll.as_view(), name="notifications-read-all"),
     path("notifications/<int:pk>/read/", notifications.NotificationRead.as_view(), name="notification-read"),
+    path("trail/", trail.TrailSearch.as_view(), name="trail"),
+    path("trail/checks/", trail.IntegrityCheckList.as_view(), name="trail-checks"),
     *bargaining.urlpatterns,
     *campaigns.urlpatterns,
     *honours.urlpatterns,

@@ -1,7 +1,79 @@
-"""Pages of the auditors' workspace: anomaly (filled by its own change)."""
+"""Pages of the auditors' workspace: the anomaly rules' findings for a unit
+subtree and a period, grouped by rule, each linking to its case."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.audit.anomalies import RULES, Finding, anomalies_find
+from casework.audit.filters import audit_period, audit_unit, audit_units, auditor_of_page
+from casework.district.catalogue import SETTINGS
+from casework.errors import NotAllowed, RuleViolation
+
+PER_PAGE = 100
+# The selector's field names, as the page's form calls them.
+FIELDS = {"date_from": "from", "date_to": "to", "rules": "rule"}
+
+
+@login_required
+def anomalies_page(request: HttpRequest) -> HttpResponse:
+    user = auditor_of_page(request)
+    units = list(audit_units(user).order_by("path"))
+    unit = audit_unit(user, request.GET, own_by_default=True)
+    assert unit is not None
+    rule = request.GET.get("rule", "")
+    context: dict[str, Any] = {
+        "units": units,
+        "unit": unit,
+        "rules": RULES.values(),
+        "chosen": {"rule": rule, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
+    }
+    try:
+        today = timezone.localdate()
+        date_from, date_to = audit_period(request.GET, default_from=today.replace(month=1, day=1), default_to=today)
+        assert date_from is not None and date_to is not None  # defaults given
+        context["chosen"].update({"from": date_from.isoformat(), "to": date_to.isoformat()})
+        if rule and rule not in RULES:
+            raise RuleViolation(_("规则：请从列表中选择。"), code="audit.rule_unknown", field="rule")
+        findings = anomalies_find(
+            user=user,
+            unit=unit,
+            date_from=date_from,
+            date_to=date_to,
+            rules=[rule] if rule else None,
+        )
+    except NotAllowed as refused:
+        raise PermissionDenied(refused.message) from refused
+    except RuleViolation as error:
+        context["error"] = {"message": error.message, "field": FIELDS.get(error.field or "", error.field)}
+        return render(request, "audit/anomalies.html", context, status=400)
+    page = Paginator(findings, PER_PAGE).get_page(request.GET.get("page"))
+    context.update({"page": page, "total": len(findings), "groups": _groups(list(page), rule)})
+    return render(request, "audit/anomalies.html", context)
+
+
+def _groups(findings: list[Finding], rule: str) -> list[dict[str, Any]]:
+    """The page's findings under each rule asked for, in the rules' order."""
+    return [
+        {
+            "rule": r,
+            "settings": [SETTINGS[key].label for key in r.settings],
+            "findings": [f for f in findings if f.rule == r.code],
+        }
+        for r in RULES.values()
+        if not rule or r.code == rule
+    ]
+
+
+urlpatterns: list[URLPattern] = [
+    path("anomalies/", anomalies_page, name="anomalies"),
+]

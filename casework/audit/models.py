@@ -47,3 +47,9 @@ class IntegrityCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {'ok' if self.ok else self.problem}"
+
+
+# Retention's rows live in their own module; Django finds models here.
+from casework.audit.retention_models import CaseRetention, PersonPurge  # noqa: E402
+
+__all__ = ["CaseRetention", "IntegrityCheck", "PersonPurge"]

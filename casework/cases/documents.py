@@ -97,6 +97,9 @@ class CaseDocument(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Set when the file was deleted by a retention purge (docs/retention.md):
+    # its absence is then expected, not tampering; the trail keeps its hash.
+    purged_at = models.DateTimeField(_l("清除时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _l("案件材料")

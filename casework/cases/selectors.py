@@ -32,6 +32,22 @@ def state_label(case: Case) -> str:
     return str(STATE_LABELS.get(case.case_type, {}).get(case.state, case.state))
 
 
+def step_label(code: str, from_state: str | None = None) -> str | None:
+    """The label of the step ``<case type>.<action>`` (the one taken from
+    ``from_state`` when the action is a step of several states), or None
+    when ``code`` is no step of a registered table."""
+    case_type, _dot, action = code.partition(".")
+    table = TABLES.get(case_type)
+    steps = [t for t in table.transitions if t.action == action] if table is not None else []
+    exact = [t for t in steps if t.state == from_state]
+    return str((exact or steps)[0].label) if steps else None
+
+
+def state_name(code: str, state: str) -> str:
+    """``state`` in words, by the case type of the step or event ``code``."""
+    return str(STATE_LABELS.get(code.partition(".")[0], {}).get(state, state))
+
+
 def actionable_states(user: User) -> dict[str, set[str]]:
     """Per case type, the states in which one of the user's roles has a step.
     Four-eyes and the unit level are checked when the step is taken."""

@@ -143,7 +143,7 @@ def case_document_download(request: HttpRequest, pk: int, document_pk: int) -> F
     """One document of a case in scope, as an attachment of its recorded
     type; outside scope, or not of this case: 404."""
     case = object_in_scope_or_404(request.user, Case.objects.all(), pk=pk)
-    document = get_object_or_404(CaseDocument, pk=document_pk, case_id=case.pk)
+    document = get_object_or_404(CaseDocument, pk=document_pk, case_id=case.pk, purged_at__isnull=True)
     try:
         handle = default_storage.open(document.file.name, "rb")
     except FileNotFoundError:

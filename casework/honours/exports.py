@@ -8,7 +8,6 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -18,6 +17,7 @@ from casework.cases.selectors import state_label
 from casework.hardship.exports import sheet_row
 from casework.honours.models import Campaign, HonourNomination
 from casework.honours.selectors import publication_list
+from casework.web.pdf import pdf_render
 
 STYLE = Path(__file__).with_name("publication.css")
 
@@ -53,9 +53,7 @@ def publication_workbook(user: User, campaign: Campaign) -> bytes:
 
 
 def publication_pdf(user: User, campaign: Campaign) -> bytes:
-    from weasyprint import CSS, HTML  # imported here: pango loads only when a PDF is asked for
-
-    html = render_to_string(
+    return pdf_render(
         "honours/publication.html",
         {
             "campaign": campaign,
@@ -63,7 +61,5 @@ def publication_pdf(user: User, campaign: Campaign) -> bytes:
             "rows": [_row(case) for case in publication_list(user, campaign)],
             "made_at": timezone.localtime(),
         },
+        STYLE,
     )
-    # The style is a file, not a <style> block: no template carries inline style (tests/security).
-    pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLE))])
-    return pdf

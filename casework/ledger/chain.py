@@ -29,32 +29,44 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# What the hash covers: every column except the purgeable personal values,
+# which are covered by their digests.
+HASHED_FIELDS = (
+    "seq",
+    "recorded_at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "actor_unit_id",
+    "actor_unit_code",
+    "actor_unit_path",
+    "subject_type",
+    "subject_id",
+    "subject_unit_id",
+    "action",
+    "from_state",
+    "to_state",
+    "payload",
+    "evidence",
+    "personal_digests",
+)
+
+
 def hashed_form(entry: Any) -> dict[str, Any]:
-    """What the hash covers: every column except the purgeable personal
-    values, which are covered by their digests."""
-    return {
-        "seq": entry.seq,
-        "recorded_at": timestamp(entry.recorded_at),
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "actor_role": entry.actor_role,
-        "actor_unit_id": entry.actor_unit_id,
-        "actor_unit_code": entry.actor_unit_code,
-        "actor_unit_path": entry.actor_unit_path,
-        "subject_type": entry.subject_type,
-        "subject_id": entry.subject_id,
-        "subject_unit_id": entry.subject_unit_id,
-        "action": entry.action,
-        "from_state": entry.from_state,
-        "to_state": entry.to_state,
-        "payload": entry.payload,
-        "evidence": entry.evidence,
-        "personal_digests": entry.personal_digests,
-    }
+    """The entry's ``HASHED_FIELDS``, its time as a UTC string."""
+    form = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    form["recorded_at"] = timestamp(entry.recorded_at)
+    return form
+
+
+def hash_of(prev_hash: str, form: dict[str, Any]) -> str:
+    """The hash of an entry given its hashed form: what an offline check of
+    an evidence pack recomputes without the database."""
+    return hashlib.sha256(prev_hash.encode() + canonical(form)).hexdigest()
 
 
 def entry_hash(entry: Any) -> str:
-    return hashlib.sha256(entry.prev_hash.encode() + canonical(hashed_form(entry))).hexdigest()
+    return hash_of(entry.prev_hash, hashed_form(entry))
 
 
 def personal_fields(entry: Any) -> dict[str, Any]:

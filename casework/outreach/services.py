@@ -31,10 +31,8 @@ from casework.cases.documents import (
 from casework.errors import NotAllowed, RuleViolation
 from casework.ledger.services import ledger_append
 from casework.org.models import Unit
-from casework.org.selectors import current_memberships
 from casework.outreach.models import MAX_AUDIENCE, PHOTO_DIRECTORY, OutreachEvent, OutreachForm, OutreachPhoto
-from permissions.access import REFUSALS, acting_as, explain
-from permissions.roles import ROLES
+from permissions.access import REFUSALS, acting_as, explain, permitted_anywhere
 
 PHOTO_TYPES = tuple(t for t in FILE_TYPES if t.content_type in ("image/jpeg", "image/png"))
 MAX_PHOTOS = 20
@@ -59,9 +57,7 @@ def may_record_at(user: Any, unit: Unit) -> bool:
 def records_anywhere(user: Any) -> bool:
     """Whether any current role of ``user`` records outreach events (the
     API asks this before it reads a new event's input)."""
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    return any("outreach.record" in ROLES[m.role].actions for m in current_memberships(user))
+    return permitted_anywhere(user, "outreach.record")
 
 
 def _organiser(by: User, unit: Unit | None) -> dict[str, Any]:

@@ -55,10 +55,11 @@ ADMIN_PAGES: tuple[tuple[Promise, str, str], ...] = (
     (_("角色任职"), "admin:org_membership_changelist", "org.view_membership"),
     (_("工作日历"), "admin:calendar_calendaryear_changelist", "calendar.view_calendaryear"),
 )
-TRAIL_PAGE: tuple[Promise, str, str] = (
-    _("决定记录"),
-    "admin:ledger_ledgerentry_changelist",
-    "ledger.view_ledgerentry",
+# The auditors' workspace (casework/audit): (label, URL name), open to every auditor.
+TRAIL_PAGES: tuple[tuple[Promise, str], ...] = (
+    (_("完整性核验"), "audit:home"),
+    (_("决定轨迹查询"), "audit:trail"),
+    (_("个人信息查看记录"), "audit:reveals"),
 )
 
 
@@ -130,7 +131,7 @@ def _links_for(kind: str, user: AnyUser) -> tuple[PageLink, ...]:
     if kind == PanelKind.ADMIN:
         return tuple(_page_link(user, *page) for page in ADMIN_PAGES)
     if kind == PanelKind.TRAIL:
-        return (_page_link(user, *TRAIL_PAGE),)
+        return tuple(PageLink(label, reverse(name)) for label, name in TRAIL_PAGES)
     return ()
 
 

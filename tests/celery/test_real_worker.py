@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from casework.audit.integrity import integrity_check_nightly
+from casework.audit.models import IntegrityCheck
 from casework.celery import app, ping
 from casework.ledger.services import ledger_append
-from casework.ledger.tasks import ledger_verify_task
 from tests.services import redis_url, require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,5 +69,7 @@ def test_worker_verifies_the_ledger_it_reads_from_postgres(worker):
     require_postgres()
     for i in range(3):
         ledger_append(action="noted", subject=("test.thing", str(i)))
-    summary = ledger_verify_task.apply_async(queue=worker).get(timeout=60)
+    summary = integrity_check_nightly.apply_async(queue=worker).get(timeout=60)
     assert summary["ok"] is True and summary["entries"] == 3
+    kept = IntegrityCheck.objects.get(pk=int(str(summary["check"])))
+    assert (kept.trigger, kept.ok, kept.head_seq) == ("nightly", True, 3)

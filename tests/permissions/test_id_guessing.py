@@ -44,6 +44,11 @@ ROUTES = {
     "api/v1/tasks/<int:pk>/resume/": ("task", "post"),
     "api/v1/tasks/<int:pk>/reassign/": ("task", "post"),
     "api/v1/hardship/cases/<int:pk>/": ("case", "get"),
+    "audit/cases/<int:pk>/": ("case", "get"),
+    "audit/retention/people/<int:pk>/": ("person", "post"),
+    "audit/cases/<int:pk>/pack.pdf": ("case", "get"),
+    "audit/cases/<int:pk>/pack.json": ("case", "get"),
+    "audit/cases/<int:pk>/pack.xlsx": ("case", "get"),
     "api/v1/bargaining/cases/<int:pk>/": ("bargaining", "get"),
     "api/v1/bargaining/cases/<int:pk>/sides/<str:side>/": ("bargaining", "put"),
     "api/v1/bargaining/cases/<int:pk>/rounds/": ("bargaining", "post"),
@@ -280,6 +285,7 @@ CREATES = [
 
 
 def everything() -> tuple:
+    from casework.audit.models import PersonPurge
     from casework.bargaining.campaigns import Campaign
     from casework.bargaining.models import Round, Seat
     from casework.cases.models import Case, CaseDocument
@@ -289,6 +295,7 @@ def everything() -> tuple:
     from casework.honours.models import Objection, SafetyAccident, WageArrears
     from casework.legalaid.models import LegalAidCase
     from casework.outreach.models import OutreachEvent
+    from casework.people.models import Person
 
     return (
         LedgerEntry.objects.count(),
@@ -309,6 +316,8 @@ def everything() -> tuple:
         list(Objection.objects.order_by("pk").values_list("pk", "resolved_at")),
         WageArrears.objects.count() + SafetyAccident.objects.count(),
         list(Revocation.objects.order_by("pk").values_list("pk", "decided_at")),
+        list(Person.objects.order_by("pk").values_list("pk", "name", "id_number")),
+        PersonPurge.objects.count(),
     )
 
 

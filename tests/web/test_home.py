@@ -135,12 +135,11 @@ def test_administrator_without_admin_rights_sees_why_links_are_off(client, tree,
     assert "您的账户没有管理后台的查看权限" in html
 
 
-def test_auditor_panel_links_to_the_ledger_when_allowed(client, tree, make_user):
-    user = make_user("aud", (roles.AUDITOR, tree["district"]), is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_ledgerentry"))
-    client.force_login(user)
+def test_auditor_panel_links_to_the_auditors_workspace(client, tree, make_user):
+    client.force_login(make_user("aud", (roles.AUDITOR, tree["district"])))
     html = client.get("/").content.decode()
-    assert f'<a href="{reverse("admin:ledger_ledgerentry_changelist")}">决定记录</a>' in html
+    assert f'<a href="{reverse("audit:home")}">完整性核验</a>' in html
+    assert f'<a href="{reverse("audit:trail")}">决定轨迹查询</a>' in html
 
 
 def test_a_role_without_a_declared_panel_falls_back_on_the_catalogue(tree, make_user, monkeypatch):

@@ -1,0 +1,101 @@
+"""The filters every auditor page and the trail API share: a unit where the
+user reads the trail (404 for any other, as for one that does not exist)
+and a period of days in Asia/Shanghai. A malformed value is a
+``RuleViolation`` naming the parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from casework.accounts.models import User
+from casework.errors import NotAllowed, RuleViolation
+from casework.org.models import Unit
+from permissions.access import REFUSALS, permitted_anywhere, scope
+
+ACTION = "ledger.view"
+FROM_LABEL = _l("起始日期")
+TO_LABEL = _l("截止日期")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+LONGEST_ID = 18  # digits; a longer id names no row
+
+
+def auditor(user: Any) -> User:
+    """``user`` when a current role of theirs reads the trail somewhere:
+    the question every auditor page and endpoint asks before its input.
+    ``NotAllowed`` (403) otherwise."""
+    if not permitted_anywhere(user, ACTION):
+        raise NotAllowed(str(REFUSALS["access.no_role"]), code="access.no_role")
+    return user
+
+
+def auditor_of_page(request: HttpRequest) -> User:
+    """``auditor`` for a page: the page's 403."""
+    try:
+        return auditor(request.user)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from error
+
+
+def audit_units(user: User) -> QuerySet[Unit]:
+    """The units whose trail ``user`` reads."""
+    return scope(user, Unit.objects.all(), ACTION)
+
+
+def audit_unit(user: User, params: Mapping[str, str], *, own_by_default: bool = False) -> Unit | None:
+    """The ``unit`` parameter; absent, the user's own top unit (with
+    ``own_by_default``) or None."""
+    raw = params.get("unit", "").strip()
+    if not raw:
+        return audit_units(user).order_by("depth", "path").first() if own_by_default else None
+    if not (raw.isascii() and raw.isdigit()):
+        raise RuleViolation(_("单位：请从列表中选择。"), code="invalid_unit", field="unit")
+    unit = audit_units(user).filter(pk=int(raw) if len(raw) <= LONGEST_ID else 0).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _day(params: Mapping[str, str], name: str, label: object, default: date | None) -> date | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        if not raw.isascii() or len(raw) != len("2026-01-31"):
+            raise ValueError(raw)
+        value = date.fromisoformat(raw)
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(raw)
+    except ValueError:
+        raise RuleViolation(
+            _("%(field)s：请按“年-月-日”填写，如2026-01-31。") % {"field": label}, code="invalid_date", field=name
+        ) from None
+    return value
+
+
+def audit_period(
+    params: Mapping[str, str], *, default_from: date | None = None, default_to: date | None = None
+) -> tuple[date | None, date | None]:
+    """The ``from`` and ``to`` parameters (both days included), or the defaults."""
+    date_from = _day(params, "from", FROM_LABEL, default_from)
+    date_to = _day(params, "to", TO_LABEL, default_to)
+    if date_from is not None and date_to is not None:
+        period_check(date_from, date_to)
+    return date_from, date_to
+
+
+def period_check(date_from: date, date_to: date, *, field: str = "to") -> None:
+    """A period ends on or after its start (the selectors ask it too)."""
+    if date_to < date_from:
+        raise RuleViolation(
+            _("%(to)s：不能早于%(from)s。") % {"to": TO_LABEL, "from": FROM_LABEL},
+            code="audit.period_reversed",
+            field=field,
+        )
