@@ -23,7 +23,9 @@ from permissions.access import REFUSALS, permitted_anywhere, scope
 ACTION = "ledger.view"
 FROM_LABEL = _l("起始日期")
 TO_LABEL = _l("截止日期")
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+# A period is clamped to these years: earlier or later means "from the
+# start" or "to the end", and the clock's time-zone shift stays in range.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 LONGEST_ID = 18  # digits; a longer id names no row
 
 
@@ -55,9 +57,11 @@ def audit_unit(user: User, params: Mapping[str, str], *, own_by_default: bool = 
     raw = params.get("unit", "").strip()
     if not raw:
         return audit_units(user).order_by("depth", "path").first() if own_by_default else None
-    if not (raw.isascii() and raw.isdigit()):
+    digits = raw.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
         raise RuleViolation(_("单位：请从列表中选择。"), code="invalid_unit", field="unit")
-    unit = audit_units(user).filter(pk=int(raw) if len(raw) <= LONGEST_ID else 0).first()
+    # A negative or overlong id names no row: 404 like any other.
+    unit = audit_units(user).filter(pk=int(raw) if len(digits) <= LONGEST_ID else 0).first()
     if unit is None:
         raise Http404
     return unit
@@ -71,13 +75,11 @@ def _day(params: Mapping[str, str], name: str, label: object, default: date | No
         if not raw.isascii() or len(raw) != len("2026-01-31"):
             raise ValueError(raw)
         value = date.fromisoformat(raw)
-        if not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise ValueError(raw)
     except ValueError:
         raise RuleViolation(
             _("%(field)s：请按“年-月-日”填写，如2026-01-31。") % {"field": label}, code="invalid_date", field=name
         ) from None
-    return value
+    return min(max(value, FIRST_DAY), LAST_DAY)
 
 
 def audit_period(
