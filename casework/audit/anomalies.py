@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from viewflow.workflow.status import STATUS
 
 from casework.accounts.models import User
 from casework.audit.filters import period_check
@@ -265,8 +266,8 @@ def overdue_without_escalation(w: Window) -> list[Finding]:
         steps = TABLES[case.case_type].from_state(step) if case.case_type in TABLES else []
         if steps and all(t.on_expiry for t in steps):
             continue  # only the scan itself takes this step: nobody to escalate to
-        if task.status not in OPEN_STATUSES and task.finished is None:
-            continue  # cancelled
+        if task.status == STATUS.CANCELED or (task.status not in OPEN_STATUSES and task.finished is None):
+            continue  # cancelled (viewflow stamps a cancelled task finished too)
         done = timezone.localtime(task.finished).date() if task.status not in OPEN_STATUSES else None
         days = int(w.thresholds.value(case.unit_path, "deadlines.escalation_working_days"))
         reference = done or w.today
@@ -286,8 +287,9 @@ def overdue_without_escalation(w: Window) -> list[Finding]:
         if deadline.task_id in escalated:
             continue
         case, task = deadline.case, deadline.task
+        step = task.flow_task.name if task.flow_task else ""
         figures = {
-            "step": STATE_LABELS.get(case.case_type, {}).get(task.flow_task.name, task.flow_task.name),
+            "step": STATE_LABELS.get(case.case_type, {}).get(step, step),
             "due": deadline.due.isoformat(),
             "late": _working_days_after(deadline.due, reference),
             "days": days,

@@ -3,6 +3,7 @@ subtree and a period, grouped by rule, each linking to its case."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -27,17 +28,16 @@ FIELDS = {"date_from": "from", "date_to": "to", "rules": "rule"}
 @login_required
 def anomalies_page(request: HttpRequest) -> HttpResponse:
     user = auditor_of_page(request)
-    units = list(audit_units(user).order_by("path"))
-    unit = audit_unit(user, request.GET, own_by_default=True)
-    assert unit is not None
     rule = request.GET.get("rule", "")
     context: dict[str, Any] = {
-        "units": units,
-        "unit": unit,
+        "units": list(audit_units(user).order_by("path")),
         "rules": RULES.values(),
         "chosen": {"rule": rule, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
     }
     try:
+        unit = audit_unit(user, request.GET, own_by_default=True)
+        assert unit is not None  # auditor_of_page: the user reads the trail somewhere
+        context["unit"] = unit
         today = timezone.localdate()
         date_from, date_to = audit_period(request.GET, default_from=today.replace(month=1, day=1), default_to=today)
         assert date_from is not None and date_to is not None  # defaults given
@@ -57,21 +57,24 @@ def anomalies_page(request: HttpRequest) -> HttpResponse:
         context["error"] = {"message": error.message, "field": FIELDS.get(error.field or "", error.field)}
         return render(request, "audit/anomalies.html", context, status=400)
     page = Paginator(findings, PER_PAGE).get_page(request.GET.get("page"))
-    context.update({"page": page, "total": len(findings), "groups": _groups(list(page), rule)})
+    context.update(
+        {"page": page, "total": len(findings), "groups": _groups(findings, list(page), rule, page.number == 1)}
+    )
     return render(request, "audit/anomalies.html", context)
 
 
-def _groups(findings: list[Finding], rule: str) -> list[dict[str, Any]]:
-    """The page's findings under each rule asked for, in the rules' order."""
-    return [
-        {
-            "rule": r,
-            "settings": [SETTINGS[key].label for key in r.settings],
-            "findings": [f for f in findings if f.rule == r.code],
-        }
-        for r in RULES.values()
-        if not rule or r.code == rule
-    ]
+def _groups(findings: list[Finding], on_page: list[Finding], rule: str, first_page: bool) -> list[dict[str, Any]]:
+    """The page's findings under each rule asked for, in the rules' order:
+    a rule with findings on this page, or (on the first page) one with none
+    at all, which then says so; not a rule whose findings are on other pages."""
+    found = Counter(f.rule for f in findings)
+    groups = []
+    for r in RULES.values():
+        mine = [f for f in on_page if f.rule == r.code]
+        if (rule and r.code != rule) or not (mine or (first_page and not found[r.code])):
+            continue
+        groups.append({"rule": r, "settings": [SETTINGS[key].label for key in r.settings], "findings": mine})
+    return groups
 
 
 urlpatterns: list[URLPattern] = [

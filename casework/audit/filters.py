@@ -6,12 +6,13 @@ and a period of days in Asia/Shanghai. A malformed value is a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -91,6 +92,11 @@ def audit_period(
     if date_from is not None and date_to is not None:
         period_check(date_from, date_to)
     return date_from, date_to
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of ``day`` in the district's time zone (Asia/Shanghai)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def period_check(date_from: date, date_to: date, *, field: str = "to") -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from casework.accounts.models import User
-from casework.audit.filters import period_check
+from casework.audit.filters import day_start, period_check
 from casework.district.models import DistrictSetting
 from casework.hardship.assistance import AssistancePayment, PaymentState
 from casework.hardship.choices import State
@@ -117,15 +117,11 @@ def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
         yield items[start : start + CHUNK]
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _paid_between(first: date, last: date) -> Q:
     """Paid in [first, last]; a payment without a paid date counts on the
     day (Asia/Shanghai) it was approved."""
     return Q(paid_on__range=(first, last)) | Q(
-        paid_on__isnull=True, decided_at__gte=_day_start(first), decided_at__lt=_day_start(last + timedelta(days=1))
+        paid_on__isnull=True, decided_at__gte=day_start(first), decided_at__lt=day_start(last + timedelta(days=1))
     )
 
 
@@ -179,21 +175,22 @@ def _year_payments(workers: set[str], years: set[int]) -> list[dict[str, Any]]:
         return []
     persons = [int(w.split(":")[1]) for w in workers if w.startswith("person:")]
     cases = [int(w.split(":")[1]) for w in workers if w.startswith("case:")]
-    period = _paid_between(date(min(years), 1, 1), date(max(years), 12, 31))
+    # From the year before: a winter campaign's earlier line may have been paid in December.
+    period = _paid_between(date(min(years) - 1, 1, 1), date(max(years), 12, 31))
     fields = ("pk", "case_id", "case__person_id", "assistance_type", "amount", "paid_on", "decided_at")
     rows: list[dict[str, Any]] = []
     for key, ids in [("case__person_id__in", chunk) for chunk in _chunks(persons)] + [
         ("case_id__in", chunk) for chunk in _chunks(cases)
     ]:
         found = AssistancePayment.objects.filter(period, state=PaymentState.APPROVED, **{key: ids})
-        rows.extend(found.values(*fields, "batch__campaign"))
+        rows.extend(found.values(*fields, "batch__campaign", "batch__budget_line__year"))
     unique = {row["pk"]: row for row in rows}
     for row in unique.values():
         row["day"] = _payment_day(row["paid_on"], row["decided_at"])
         row["worker"] = (
             f"person:{row['case__person_id']}" if row["case__person_id"] is not None else f"case:{row['case_id']}"
         )
-    return sorted(unique.values(), key=lambda r: (r["day"], r["decided_at"] or _day_start(r["day"]), r["pk"]))
+    return sorted(unique.values(), key=lambda r: (r["day"], r["decided_at"] or day_start(r["day"]), r["pk"]))
 
 
 class _Ceilings:
@@ -242,10 +239,12 @@ def _year_findings(traces: list[PaymentTrace], ceilings: _Ceilings) -> None:
         total_key = (row["worker"], row["assistance_type"], year)
         used[total_key] += row["amount"]
         trace = ours.get(row["pk"])
+        # A campaign is its name in its budget year: 送温暖 runs December to February.
         campaign = (row["batch__campaign"] or "").strip()
-        repeated = bool(campaign) and (row["worker"], campaign, year) in campaigns
+        campaign_key = (row["worker"], campaign, row["batch__budget_line__year"] or year)
+        repeated = bool(campaign) and campaign_key in campaigns
         if campaign:
-            campaigns.add((row["worker"], campaign, year))
+            campaigns.add(campaign_key)
         if trace is None:
             continue
         if repeated:
@@ -266,8 +265,14 @@ def _year_findings(traces: list[PaymentTrace], ceilings: _Ceilings) -> None:
 
 def _trace_findings(trace: PaymentTrace, trail: list[dict[str, Any]]) -> None:
     payment, case = trace.payment, trace.payment.case
+    # Not filed when approved, or no longer filed on the day it was paid
+    # (unless it had exited by then: that is ``paid_after_exit``).
+    at_payment = _state_at(trail, day_start(payment.paid_on + timedelta(days=1))) if payment.paid_on else ""
     if trace.state_at_approval not in PAYABLE_STATES:
         trace.findings.append(Finding("record_not_filed", _("审核时状态：%(state)s") % {"state": trace.state_label}))
+    elif at_payment and at_payment not in (*PAYABLE_STATES, State.EXITED, State.ARCHIVED):
+        label = str(State(at_payment).label) if at_payment in State else at_payment
+        trace.findings.append(Finding("record_not_filed", _("发放时状态：%(state)s") % {"state": label}))
     if trace.approver is None:
         trace.findings.append(Finding("no_approver", _("已批准但未记载审核人")))
     elif trace.approver.pk == trace.requester.pk:
@@ -304,7 +309,7 @@ def funds_audit(*, user: User, unit: Unit, date_from: date, date_to: date) -> Fu
         approver = batch.decided_by if batch is not None else payment.decided_by
         decided_at = payment.decided_at or (batch.decided_at if batch is not None else None)
         day = _payment_day(payment.paid_on, decided_at)
-        moment = decided_at or _day_start(day + timedelta(days=1)) - timedelta(microseconds=1)
+        moment = decided_at or day_start(day + timedelta(days=1)) - timedelta(microseconds=1)
         trail = trails.get(str(payment.case_id), [])
         trace = PaymentTrace(payment, day, requester, approver, _state_at(trail, moment))
         _trace_findings(trace, trail)

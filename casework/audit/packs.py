@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from casework.accounts.models import User
+from casework.audit.integrity import integrity_checks
 from casework.audit.trail import CASE_SUBJECT, TrailQuery, trail_describe, trail_search
 from casework.cases.models import Case
 from casework.cases.selectors import state_label
@@ -34,7 +35,7 @@ from casework.hardship.exports import sheet_row
 from casework.ledger import chain
 from casework.ledger.models import LedgerEntry
 from casework.ledger.services import SYSTEM_ACTOR
-from casework.ledger.verify import evidence_files_check, ledger_verify
+from casework.ledger.verify import DOCUMENTS_PURGED, evidence_files_check, evidence_named, ledger_verify
 from casework.web.pdf import pdf_render
 from permissions.access import require
 
@@ -48,15 +49,12 @@ def _pack_entry(entry: LedgerEntry) -> dict[str, Any]:
 
 def _pack(*, entries: Iterable[LedgerEntry], made_by: str, case: Case | None, params: dict[str, str]) -> dict[str, Any]:
     """The pack of ``entries`` with the chain's state when it was made: its
-    head and the result of verifying it."""
+    head, and the latest integrity check kept (a pack does not walk the
+    whole chain again; ``pack_check`` does, later)."""
     entries = list(entries)
-    verified = ledger_verify()
-    documents: dict[int, dict[str, Any]] = {}
-    for entry in entries:
-        for item in entry.evidence:
-            if isinstance(item, dict) and isinstance(item.get("document"), int):
-                documents.setdefault(item["document"], {**item, "seq": entry.seq})
     leaf = case.coerced if case is not None else None
+    head = LedgerEntry.objects.order_by("-seq").values_list("seq", "hash").first() or (0, chain.GENESIS_HASH)
+    last = integrity_checks().first()
     return {
         "format": FORMAT,
         "made_at": chain.timestamp(timezone.now()),
@@ -74,16 +72,31 @@ def _pack(*, entries: Iterable[LedgerEntry], made_by: str, case: Case | None, pa
         else None,
         "query": params,
         "chain": {
-            "entries": verified.entries,
-            "head_seq": verified.entries,
-            "head": verified.head,
-            "ok": verified.ok,
-            "first_bad": verified.first_bad,
-            "problem": verified.problem,
+            "head_seq": head[0],
+            "head": head[1],
+            "last_check": {
+                "at": chain.timestamp(last.finished_at),
+                "ok": last.ok,
+                "entries": last.entries,
+                "first_bad": last.first_bad,
+                "problem": last.problem,
+            }
+            if last is not None
+            else None,
         },
         "entries": [_pack_entry(entry) for entry in entries],
-        "documents": [documents[pk] for pk in sorted(documents)],
+        "documents": _documents(entries),
     }
+
+
+def _documents(entries: Iterable[Any]) -> list[dict[str, Any]]:
+    """Each file the entries cite, once, with the first entry citing it."""
+    found: dict[int, dict[str, Any]] = {}
+    for entry in entries:
+        for item in entry.evidence:
+            if isinstance(item, dict) and isinstance(item.get("document"), int):
+                found.setdefault(item["document"], {**item, "seq": entry.seq})
+    return [found[pk] for pk in sorted(found)]
 
 
 def evidence_pack(*, user: User, query: TrailQuery) -> dict[str, Any]:
@@ -123,7 +136,12 @@ def pack_pdf(pack: dict[str, Any]) -> bytes:
     verification appendix (each entry's hash and the chain head)."""
     return pdf_render(
         "audit/pack.html",
-        {"pack": pack, "rows": _rows(pack), "made_at": _local(pack["made_at"])},
+        {
+            "pack": pack,
+            "rows": _rows(pack),
+            "made_at": _local(pack["made_at"]),
+            "last_check_at": _local(pack["chain"]["last_check"]["at"]) if pack["chain"]["last_check"] else None,
+        },
         STYLE,
     )
 
@@ -159,8 +177,10 @@ def pack_workbook(pack: dict[str, Any]) -> bytes:
             ],
         )
     chain_sheet = book.create_sheet(_("核验"))
-    for key in ("entries", "head_seq", "head", "ok", "first_bad", "problem"):
+    for key in ("head_seq", "head"):
         sheet_row(chain_sheet, [key, str(pack["chain"][key])])
+    for key, value in (pack["chain"]["last_check"] or {}).items():
+        sheet_row(chain_sheet, [f"last_check.{key}", str(value)])
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -215,7 +235,18 @@ def pack_check(pack: dict[str, Any]) -> PackCheck:
             about_case = LedgerEntry.objects.filter(subject_type=CASE_SUBJECT, subject_id=str(pack["case"]["id"]))
             extra = about_case.filter(seq__lte=head_seq).exclude(seq__in=wanted).values_list("seq", flat=True)
             problems += [{"seq": seq, "problem": "inserted"} for seq in extra]
-    named = {int(d["document"]): (d["sha256"], int(d["seq"])) for d in pack.get("documents", [])}
+    # The files are those the entries cite (their hashes are covered by the
+    # entries' hashes), not the pack's list, which no hash covers.
+    cited = [SimpleNamespace(**e) for e in pack["entries"]]
+    if pack.get("documents") != _documents(cited):
+        problems.append({"seq": 0, "problem": "pack_altered"})
+    named: dict[int, tuple[str, int]] = {}
+    for entry in cited:
+        for document, sha256 in evidence_named(entry):
+            named.setdefault(document, (sha256, entry.seq))
+    for listed in LedgerEntry.objects.filter(payload__has_key=DOCUMENTS_PURGED).values_list("payload", flat=True):
+        for document in listed.get(DOCUMENTS_PURGED, []):
+            named.pop(document, None)  # deleted by a retention purge, on purpose
     for bad in evidence_files_check(named):
         problems.append({"seq": bad["seq"], "problem": f"evidence_{bad['problem']}", "document": bad["document"]})
     verified = ledger_verify(files=False)

@@ -33,6 +33,7 @@ from casework.district.selectors import district_of
 from casework.errors import NotAllowed, RuleViolation
 from casework.hardship.models import HardshipCase, HouseholdSnapshot
 from casework.ledger.services import ledger_append_many, ledger_entry
+from casework.ledger.verify import CLEARED, DOCUMENTS_PURGED
 from casework.people.models import HouseholdMember, Person
 from permissions.access import explain, scope
 
@@ -218,7 +219,7 @@ def person_purge(*, person: Person, reason: str, by: User) -> PersonPurge:
         terms = purge_terms(locked)
         own = [t.case.pk for t in terms if t.case.person_id == locked.pk]
         others = [t.case.pk for t in terms if t.case.person_id != locked.pk]
-        counts, files, cleared = person_data_replace(person=locked, own_cases=own, other_cases=others)
+        counts, files, cleared, documents = person_data_replace(person=locked, own_cases=own, other_cases=others)
         basis = [term.basis() for term in terms]
         membership = decision.membership
         [entry] = ledger_append_many(
@@ -232,9 +233,10 @@ def person_purge(*, person: Person, reason: str, by: User) -> PersonPurge:
                     subject_unit=locked.employer or locked.registered_unit,
                     to_state="purged",
                     reason=reason,
-                    # The entries cleared, in the chain itself: the integrity
-                    # check finds any other entry cleared (docs/retention.md).
-                    payload={"basis": basis, "counts": counts, "cleared": cleared},
+                    # What was cleared and deleted, in the chain itself:
+                    # ledger_verify finds any other entry cleared or file
+                    # gone (docs/retention.md).
+                    payload={"basis": basis, "counts": counts, CLEARED: cleared, DOCUMENTS_PURGED: documents},
                 )
             ]
         )

@@ -120,12 +120,13 @@ def _admin_log_clear(objects: dict[type[Model], Sequence[int]]) -> int:
 
 def person_data_replace(
     *, person: Person, own_cases: Sequence[int], other_cases: Sequence[int]
-) -> tuple[dict[str, int], list[str], list[int]]:
+) -> tuple[dict[str, int], list[str], list[int], list[int]]:
     """Replace ``person``'s personal data: everything of their own cases,
     their rows in others' cases (a household snapshot, a bargaining seat),
     the registry row and household, the trail's personal parts, the admin
-    log. Returns the counts, the document files to delete after commit and
-    the numbers of the ledger entries whose personal part was cleared.
+    log. Returns the counts, the document files to delete after commit, the
+    numbers of the ledger entries whose personal part was cleared and the
+    ids of the documents purged (the purge's own entry lists both).
     The caller holds the locks and has checked the retention rule."""
     number = person.id_number
     members = list(person.household.values_list("pk", flat=True))
@@ -162,7 +163,7 @@ def person_data_replace(
         updated_at=timezone.now(),
     )
     counts["person"] = 1
-    return counts, files, cleared
+    return counts, files, cleared, sorted(document_ids)
 
 
 def files_delete(names: Sequence[str]) -> None:

@@ -36,7 +36,7 @@ from casework.audit.retention import (
 from casework.audit.retention_models import PersonPurge
 from casework.errors import NotAllowed, RuleViolation
 from casework.people.models import Person
-from permissions.access import REFUSALS, object_in_scope_or_404, permitted_anywhere
+from permissions.access import REFUSALS, object_in_scope_or_404, permitted_anywhere, scope
 
 PER_PAGE = 50
 RECENT_PURGES = 20
@@ -74,7 +74,8 @@ def _person_context(user: User, person: Person) -> dict[str, Any]:
     context: dict[str, Any] = {
         "person": person,
         "purge": purge,
-        "cases": cases_about(person).select_related("retention", "unit").order_by("pk"),
+        # Only the cases the reader sees; the purge rule itself weighs them all.
+        "cases": scope(user, cases_about(person)).select_related("retention", "unit").order_by("pk"),
         "may_purge": purge is None and may_purge(user, person),
         "refusal": None,
     }

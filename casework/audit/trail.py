@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from casework.accounts.models import User
-from casework.audit.filters import LONGEST_ID, audit_period, audit_unit
+from casework.audit.filters import ACTION, LONGEST_ID, audit_period, audit_unit, day_start
 from casework.cases.models import Case
 from casework.cases.selectors import state_name, step_label
 from casework.ledger.models import LedgerEntry
+from casework.ledger.services import SYSTEM_ACTOR
 from casework.org.models import Unit
-from permissions.access import object_in_scope_or_404, require, scope
+from permissions.access import require, scope
 from permissions.roles import ROLES
 
 CASE_SUBJECT = "cases.case"
@@ -66,7 +68,10 @@ def trail_query_parse(user: User, params: Mapping[str, str]) -> TrailQuery:
             if raw.isascii() and raw.isdigit()
             else {"number": raw[:LONGEST_TEXT]}
         )
-        case = object_in_scope_or_404(user, Case.objects.select_related("unit"), **lookup)
+        # Placed where the user reads the trail, not merely sees cases: 404 otherwise.
+        case = scope(user, Case.objects.select_related("unit"), ACTION).filter(**lookup).first()
+        if case is None:
+            raise Http404
     date_from, date_to = audit_period(params)
     return TrailQuery(
         unit=unit,
@@ -80,13 +85,9 @@ def trail_query_parse(user: User, params: Mapping[str, str]) -> TrailQuery:
     )
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def trail_entries(user: User) -> QuerySet[LedgerEntry]:
     """Every entry ``user`` may read as an auditor, oldest first."""
-    return scope(user, LedgerEntry.objects.all(), "ledger.view").order_by("seq")
+    return scope(user, LedgerEntry.objects.all(), ACTION).order_by("seq")
 
 
 def trail_search(user: User, query: TrailQuery) -> QuerySet[LedgerEntry]:
@@ -96,8 +97,11 @@ def trail_search(user: User, query: TrailQuery) -> QuerySet[LedgerEntry]:
         entries = entries.filter(subject_unit__path__startswith=query.unit.path)
     if query.case is not None:
         entries = entries.filter(subject_type=CASE_SUBJECT, subject_id=str(query.case.pk))
-    if query.actor:
-        entries = entries.filter(actor_name=query.actor)
+    if query.actor == SYSTEM_ACTOR:
+        entries = entries.filter(actor__isnull=True)
+    elif query.actor:
+        # By the account (index ledger_actor_seq), whatever its name was then.
+        entries = entries.filter(actor_id__in=User.objects.filter(username=query.actor).values("pk"))
     if query.action.endswith("."):
         entries = entries.filter(action__startswith=query.action)
     elif query.action:
@@ -105,10 +109,10 @@ def trail_search(user: User, query: TrailQuery) -> QuerySet[LedgerEntry]:
     if query.state:
         entries = entries.filter(from_state=query.state) | entries.filter(to_state=query.state)
     if query.date_from is not None:
-        entries = entries.filter(recorded_at__gte=_day_start(query.date_from))
+        entries = entries.filter(recorded_at__gte=day_start(query.date_from))
     if query.date_to is not None:
-        entries = entries.filter(recorded_at__lt=_day_start(query.date_to + timedelta(days=1)))
-    return entries.select_related("actor_unit", "subject_unit")
+        entries = entries.filter(recorded_at__lt=day_start(query.date_to + timedelta(days=1)))
+    return entries
 
 
 def reveal_log(user: User, query: TrailQuery) -> QuerySet[LedgerEntry]:
@@ -131,7 +135,7 @@ class TimelineStep:
 def case_timeline(user: User, case: Case) -> list[TimelineStep]:
     """The case's whole trail, each entry with the task it closed and that
     task's due date. ``user`` must read the trail at the case's unit."""
-    require(user, "ledger.view", case)
+    require(user, ACTION, case)
     entries = list(trail_search(user, TrailQuery(case=case)))
     tasks = list(Task.objects.filter(process_id=case.pk).select_related("deadline").order_by("created", "pk"))
     steps = []

@@ -76,9 +76,10 @@ def personal_fields(entry: Any) -> dict[str, Any]:
 
 def personal_mismatch(entry: Any) -> str | None:
     """Name of the first personal field whose digest no longer matches, or
-    None. An entry whose salt was purged has nothing left to compare."""
+    None. An entry whose salt was purged has nothing left to compare, and
+    nothing left at all: a value written after the purge is caught."""
     if not entry.personal_salt:
-        return None
+        return "cleared_not_empty" if entry.reason or entry.personal else None
     fields = personal_fields(entry)
     if set(fields) != set(entry.personal_digests):
         return "personal_fields"

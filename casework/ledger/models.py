@@ -60,6 +60,8 @@ class LedgerEntry(models.Model):
             models.Index(fields=["subject_type", "subject_id", "seq"], name="ledger_subject_seq"),
             models.Index(fields=["actor", "seq"], name="ledger_actor_seq"),
             models.Index(fields=["recorded_at"], name="ledger_recorded_at"),
+            # The auditors' search by action, and the reveal log (person.revealed).
+            models.Index(fields=["action", "seq"], name="ledger_action_seq"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,11 @@ from casework.ledger import chain
 from casework.ledger.models import LedgerEntry
 
 MISSING, CHANGED = "missing", "changed"
+# Payload keys of an entry that purged personal data (casework/audit/retention.py):
+# the entries whose personal part it cleared, the documents whose files it deleted.
+CLEARED, DOCUMENTS_PURGED = "cleared", "documents_purged"
+# Ids per IN (...) list: well under SQLite's limit of bound parameters.
+CHUNK = 500
 
 
 @dataclass
@@ -43,6 +48,16 @@ def file_sha256(name: str) -> str | None:
         return None
 
 
+def evidence_named(entry: Any) -> list[tuple[int, str]]:
+    """(document id, SHA-256) of each file ``entry``'s evidence cites by id
+    (the entry may be a row or a pack's entry read as attributes)."""
+    return [
+        (item["document"], str(item.get("sha256", "")))
+        for item in entry.evidence
+        if isinstance(item, dict) and isinstance(item.get("document"), int)
+    ]
+
+
 def evidence_files_check(named: dict[int, tuple[str, int]]) -> list[dict[str, Any]]:
     """Re-hash each document the trail names (``{document id: (sha256 the
     trail recorded, first seq naming it)}``) and list those whose file is
@@ -50,14 +65,12 @@ def evidence_files_check(named: dict[int, tuple[str, int]]) -> list[dict[str, An
     not the document row's copy, which an intruder could edit with the file."""
     from casework.cases.documents import CaseDocument  # the ledger sits below the cases app
 
-    rows = CaseDocument.objects.filter(pk__in=named).values_list("pk", "file", "purged_at")
-    names = {pk: name for pk, name, purged_at in rows if purged_at is None}
-    # A file deleted by a retention purge is gone on purpose (docs/retention.md).
-    purged = {pk for pk, _name, purged_at in rows if purged_at is not None}
+    ids = sorted(named)
+    names: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        names.update(CaseDocument.objects.filter(pk__in=ids[start : start + CHUNK]).values_list("pk", "file"))
     bad = []
     for document, (sha256, seq) in sorted(named.items(), key=lambda item: item[1][1]):
-        if document in purged:
-            continue
         found = file_sha256(names[document]) if document in names else None
         if found != sha256:
             problem = MISSING if found is None else CHANGED
@@ -65,19 +78,32 @@ def evidence_files_check(named: dict[int, tuple[str, int]]) -> list[dict[str, An
     return bad
 
 
+def _listed(entry: LedgerEntry, key: str) -> set[int]:
+    values = entry.payload.get(key) if isinstance(entry.payload, dict) else None
+    return {v for v in values if isinstance(v, int)} if isinstance(values, list) else set()
+
+
 def ledger_verify(chunk_size: int = 5000, *, files: bool = True) -> VerifyResult:
     """Check every entry in sequence order: no gap, each ``prev_hash`` is the
-    previous entry's hash, each hash recomputes, each personal digest matches.
-    Stops at the first bad entry and names its sequence number (for a removed
-    entry, the missing number). With ``files``, the evidence files the
-    checked entries name are then re-hashed; a missing or changed file makes
-    the result bad, naming the first entry that cites it (problem
-    ``evidence_file``)."""
+    previous entry's hash, each hash recomputes, each personal digest matches,
+    and a cleared personal part is empty. Stops at the first bad entry and
+    names its sequence number (for a removed entry, the missing number).
+
+    Then two checks over the whole chain: every entry whose personal part
+    was cleared must be listed as cleared by a purge's entry
+    (``personal_cleared``: the ledger's trigger lets exactly that UPDATE
+    through, for the purge only); and, with ``files``, the evidence files
+    the entries cite are re-hashed, except those a purge's entry lists as
+    deleted (``evidence_file``, naming the first entry that cites a
+    missing or changed one)."""
     started = time.monotonic()
     expected_seq, prev_hash, count = 1, chain.GENESIS_HASH, 0
     first_bad: int | None = None
     problem = ""
     named: dict[int, tuple[str, int]] = {}
+    cleared_found: set[int] = set()
+    cleared_listed: set[int] = set()
+    purged_documents: set[int] = set()
     for entry in LedgerEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if entry.seq != expected_seq:
             first_bad, problem = expected_seq, "missing"
@@ -89,14 +115,23 @@ def ledger_verify(chunk_size: int = 5000, *, files: bool = True) -> VerifyResult
             first_bad, problem = entry.seq, f"personal:{mismatch}"
         if first_bad is not None:
             break
+        if not entry.personal_salt:
+            cleared_found.add(entry.seq)
+        if entry.payload:
+            cleared_listed |= _listed(entry, CLEARED)
+            purged_documents |= _listed(entry, DOCUMENTS_PURGED)
         if files:
-            for item in entry.evidence:
-                if isinstance(item, dict) and isinstance(item.get("document"), int):
-                    named.setdefault(item["document"], (str(item.get("sha256", "")), entry.seq))
+            for document, sha256 in evidence_named(entry):
+                named.setdefault(document, (sha256, entry.seq))
         count += 1
         expected_seq += 1
         prev_hash = entry.hash
-    files_bad = evidence_files_check(named) if files else []
+    stray = sorted(cleared_found - cleared_listed)
+    if first_bad is None and stray:
+        first_bad, problem = stray[0], "personal_cleared"
+    for document in purged_documents:
+        named.pop(document, None)
+    files_bad = evidence_files_check(named) if files and first_bad is None else []
     if first_bad is None and files_bad:
         first_bad, problem = files_bad[0]["seq"], "evidence_file"
     return VerifyResult(

@@ -317,6 +317,7 @@ def test_the_page_groups_findings_by_rule_and_names_the_bad_field(world, staff, 
         ({"from": "2026-13-01"}, "from", "起始日期：请按“年-月-日”填写"),
         ({"from": "2026-11-30", "to": "2026-11-01"}, "to", "截止日期：不能早于起始日期。"),
         ({"rule": "nope"}, "rule", "规则：请从列表中选择。"),
+        ({"unit": "abc"}, "unit", "单位：请从列表中选择。"),
     ]:
         answer = client.get(url, query)
         assert answer.status_code == 400

@@ -49,6 +49,7 @@ class Books:
         self.first_day: list[AssistancePayment] = []
         self.last_day: list[AssistancePayment] = []
         self.last_year: AssistancePayment | None = None
+        self.december: AssistancePayment | None = None
         self.planted: set[tuple[int, str]] = set()
         self.reported: set[int] = set()
         self.cases = SimpleNamespace()
@@ -103,11 +104,16 @@ class Books:
     def state_on(self, case, moment) -> str:
         return ([""] + [state for when, state in self.states[case.pk] if when <= moment])[-1]
 
-    def batch(self, campaign: str, code: str, kind: str, day: str, *, requester=None, approver=None) -> PaymentBatch:
+    def batch(
+        self, campaign: str, code: str, kind: str, day: str, *, requester=None, approver=None, year=2026
+    ) -> PaymentBatch:
+        line = self.lines[(code, kind)]
+        if year != line.year:
+            line, _new = BudgetLine.objects.get_or_create(unit=line.unit, year=year, assistance_type=kind, name="审计")
         return PaymentBatch.objects.create(
             campaign=campaign,
             assistance_type=kind,
-            budget_line=self.lines[(code, kind)],
+            budget_line=line,
             state=PaymentState.APPROVED,
             requested_by=requester or self.cw,
             decided_by=approver or self.fin,
@@ -127,7 +133,7 @@ class Books:
             batch=batch,
             assistance_type=kind,
             amount=Decimal(amount),
-            budget_line=self.lines[(given.get("code", "S1"), kind)],
+            budget_line=batch.budget_line if batch else self.lines[(given.get("code", "S1"), kind)],
             state=given.get("state", PaymentState.APPROVED),
             requested_by=given.get("requester", self.cw),
             decided_by=approver,
@@ -191,12 +197,16 @@ def books(monkeypatch, world, district, user_with):
     b.first_day = [b.pay(h, "100", at("2025-12-31", 16), paid="2026-01-01")]
     b.last_day = [b.pay(h, "100", at("2026-12-31", 9)), b.pay(h, "100", at("2026-12-31", 23, 30), paid=None)]
     b.clean += b.first_day + b.last_day
-    # The same campaign a year earlier: not the same campaign twice.
-    b.last_year = b.pay(h, "300", at("2025-12-20"), batch=b.batch("送温暖", "S1", "holiday", "2025-12-20"))
+    # The same campaign of the year before (its own budget year), paid weeks earlier: not twice.
+    last_years = b.batch("送温暖", "S1", "holiday", "2025-12-20", year=2025)
+    b.last_year = b.pay(h, "300", at("2025-12-20"), batch=last_years)
     warmth = b.batch("送温暖", "S1", "holiday", "2026-01-20")
     b.clean += [b.pay(who, "300", at("2026-01-20"), batch=warmth) for who in (a, c, h)]
     # The list's people count, not the line's: requested and approved by one person.
     summer = b.batch("高温慰问", "S1", "summer", "2026-07-10", requester=b.both, approver=b.both)
+    # The winter campaign of budget year 2026 began in December 2025, before the period: its
+    # January line to the same worker is the second.
+    b.december = b.pay(h, "50", at("2025-12-28"), batch=b.batch("冬季送温暖", "S1", "holiday", "2025-12-28"))
     planted = {
         (b.pay(c, "2800", at("2026-05-01")), "over_ceiling"),  # 500 + 2,800 > 3,000
         (b.pay(d, "400", at("2026-03-15")), "record_not_filed"),  # home visit then
@@ -207,6 +217,12 @@ def books(monkeypatch, world, district, user_with):
             "paid_twice_in_campaign",
         ),
         (b.pay(f, "600", at("2026-06-01"), paid="2026-06-15"), "paid_after_exit"),
+        # Approved while filed, paid once its exit notice had begun: not filed at payment.
+        (b.pay(e, "70", at("2026-07-20"), paid="2026-08-03"), "record_not_filed"),
+        (
+            b.pay(h, "50", at("2026-01-15"), batch=b.batch("冬季送温暖", "S1", "holiday", "2026-01-15")),
+            "paid_twice_in_campaign",
+        ),
         (b.pay(bb, "100", at("2026-04-10"), code="S2", requester=b.cw2, approver=None), "no_approver"),
         (b.pay(bb, "200", at("2026-04-11"), code="S2", requester=b.cw2, trail_by=False), "approval_not_in_trail"),
         (b.pay(bb, "150", at("2026-04-12"), code="S2", requester=b.cw2, trail_by=b.cw2), "approval_not_in_trail"),
@@ -277,7 +293,9 @@ def test_period_boundaries_and_totals_from_outside_the_period(books, world, user
     assert found(may) == {(pk, code) for pk, code in books.planted if code == "over_ceiling"}
     winter = funds_audit(user=auditor, unit=world.units["D1"], date_from=date(2025, 12, 1), date_to=date(2026, 1, 31))
     assert books.last_year is not None and books.last_year.pk in {t.payment.pk for t in winter.traces}
-    assert found(winter) == set()
+    assert found(winter) == {(pk, code) for pk, code in books.planted if code == "paid_twice_in_campaign"} - {
+        (pk, code) for pk, code in books.planted if pk not in {t.payment.pk for t in winter.traces}
+    }
     with pytest.raises(RuleViolation) as error:
         funds_audit(user=auditor, unit=world.units["D1"], date_from=date(2026, 2, 1), date_to=date(2026, 1, 31))
     assert (error.value.code, error.value.field) == ("audit.period_reversed", "date_to")

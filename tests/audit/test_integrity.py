@@ -10,10 +10,12 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from casework.audit.integrity import integrity_check_run
 from casework.audit.models import IntegrityCheck
 from casework.audit.packs import evidence_pack_of_case, pack_check, pack_json
+from casework.cases.documents import CaseDocument
 from casework.ledger.models import LedgerEntry
 from notifications.models import OutboxMessage
 from tests.audit.conftest import the_document
@@ -179,12 +181,17 @@ def test_a_passing_check_tells_nobody(evidenced_case, auditors):
     assert OutboxMessage.objects.count() == before
 
 
-def test_the_auditor_runs_the_check_from_the_page_and_sees_it_kept(evidenced_case, auditors, client):
+def test_the_auditor_runs_the_check_from_the_page_and_sees_it_kept(
+    evidenced_case, auditors, client, django_capture_on_commit_callbacks
+):
     client.force_login(auditors["street"])
-    response = client.post(reverse("audit:integrity-run"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("audit:integrity-run"))
     assert response.status_code == 302
     check = IntegrityCheck.objects.get()
     assert (check.trigger, check.requested_by, check.ok) == ("on_demand", auditors["street"], True)
+    page = client.get(reverse("audit:home")).content.decode()
+    assert f"#{check.head_seq}" in page and "审计人员发起" in page
 
 
 def test_someone_who_does_not_read_the_trail_cannot_run_it(evidenced_case, staff, client):
@@ -201,3 +208,37 @@ def test_a_personal_part_cleared_outside_a_purge_is_caught(evidenced_case):
     LedgerEntry.objects.filter(seq=seq).update(reason="", personal={}, personal_salt="")
     check = integrity_check_run(trigger=IntegrityCheck.Trigger.COMMAND)
     assert (check.ok, check.first_bad, check.problem) == (False, seq, "personal_cleared")
+
+
+def test_a_pack_whose_file_list_was_edited_still_checks_the_files_its_entries_cite(evidenced_case):
+    pack = evidence_pack_of_case(evidenced_case)
+    seq = edit_evidence_file(evidenced_case)
+    pack["documents"] = []  # the list no hash covers
+    problems = pack_check(pack).problems
+    assert {"seq": 0, "problem": "pack_altered"} in problems
+    assert {"seq": seq, "problem": "evidence_changed", "document": the_document(evidenced_case).pk} in problems
+
+
+def test_marking_a_document_purged_does_not_hide_its_changed_file(evidenced_case):
+    # Only a purge's own entry in the chain excuses a file; the row's flag does not.
+    document = the_document(evidenced_case)
+    CaseDocument.objects.filter(pk=document.pk).update(purged_at=timezone.now())
+    seq = edit_evidence_file(evidenced_case)
+    check = integrity_check_run(trigger=IntegrityCheck.Trigger.COMMAND)
+    assert (check.ok, check.first_bad, check.problem) == (False, seq, "evidence_file")
+
+
+def test_a_value_written_into_a_cleared_entry_is_caught(evidenced_case):
+    seq = case_entries(evidenced_case)[0]
+    LedgerEntry.objects.filter(seq=seq).update(reason="后来补写的理由", personal={}, personal_salt="")
+    check = integrity_check_run(trigger=IntegrityCheck.Trigger.COMMAND)
+    assert (check.ok, check.first_bad, check.problem) == (False, seq, "personal:cleared_not_empty")
+
+
+def test_a_pack_check_fails_on_a_personal_part_cleared_outside_a_purge(evidenced_case):
+    pack = evidence_pack_of_case(evidenced_case)
+    seq = case_entries(evidenced_case)[0]
+    LedgerEntry.objects.filter(seq=seq).update(reason="", personal={}, personal_salt="")
+    checked = pack_check(pack)
+    assert checked.ok is False
+    assert (checked.chain["first_bad"], checked.chain["problem"]) == (seq, "personal_cleared")

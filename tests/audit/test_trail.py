@@ -12,6 +12,7 @@ from django.utils import timezone
 from casework.audit.trail import TrailQuery, case_timeline, reveal_log, trail_query_parse, trail_search
 from casework.errors import NotAllowed, RuleViolation
 from casework.ledger.models import LedgerEntry
+from casework.org.models import Membership
 from casework.people.services import person_reveal
 from tests.api.helpers import as_user
 from tests.hardship.test_flow import submit
@@ -50,6 +51,28 @@ def test_a_neighbours_case_or_unit_answers_404_not_an_empty_list(two_streets, au
     assert client.get(reverse("audit:trail"), {"unit": world.units["S2"].pk}).status_code == 404
     assert client.get(reverse("audit:case", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("audit:case", args=[999999])).status_code == 404
+
+
+def test_a_case_seen_as_a_caseworker_but_not_as_an_auditor_answers_404(two_streets, auditors, world, api, client):
+    _mine, theirs = two_streets
+    both = auditors["street"]
+    Membership.objects.create(user=both, unit=world.units["S2"], role="street_caseworker")
+    client.force_login(both)
+    assert client.get(reverse("audit:case", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("audit:case-json", args=[theirs.pk])).status_code == 404
+    assert as_user(api, both).get("/api/v1/trail/", {"case": theirs.pk}).status_code == 404
+
+
+def test_an_empty_result_says_so(two_streets, auditors, client):
+    client.force_login(auditors["district"])
+    html = client.get(reverse("audit:trail"), {"actor": "nobody-here"}).content.decode()
+    assert "找到0条记录。" in html and "没有找到。" in html
+
+
+def test_the_actor_filter_finds_the_system(two_streets, auditors):
+    user = auditors["district"]
+    found = list(trail_search(user, trail_query_parse(user, {"actor": "system"})))
+    assert found and all(e.actor_id is None for e in found)
 
 
 @pytest.mark.parametrize(
