@@ -1,33 +1,26 @@
-"""The filters every auditor page and the trail API share: a unit where the
-user reads the trail (404 for any other, as for one that does not exist)
-and a period of days in Asia/Shanghai. A malformed value is a
-``RuleViolation`` naming the parameter."""
+"""What every auditor page and the trail API ask first: does the user read
+the trail somewhere (403 otherwise), and which of their units (the shared
+parameters of casework/web/params.py, for ``ledger.view``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.http import HttpRequest
 
 from casework.accounts.models import User
-from casework.errors import NotAllowed, RuleViolation
+from casework.errors import NotAllowed
 from casework.org.models import Unit
-from permissions.access import REFUSALS, permitted_anywhere, scope
+from casework.web.params import LONGEST_ID, day_start, period_check, unit_param, units_where
+from casework.web.params import period_param as audit_period
+from permissions.access import REFUSALS, permitted_anywhere
 
 ACTION = "ledger.view"
-FROM_LABEL = _l("起始日期")
-TO_LABEL = _l("截止日期")
-# A period is clamped to these years: earlier or later means "from the
-# start" or "to the end", and the clock's time-zone shift stays in range.
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
-LONGEST_ID = 18  # digits; a longer id names no row
+__all__ = ["ACTION", "LONGEST_ID", "audit_period", "audit_unit", "audit_units", "auditor", "auditor_of_page"]
+__all__ += ["day_start", "period_check"]
 
 
 def auditor(user: Any) -> User:
@@ -49,61 +42,9 @@ def auditor_of_page(request: HttpRequest) -> User:
 
 def audit_units(user: User) -> QuerySet[Unit]:
     """The units whose trail ``user`` reads."""
-    return scope(user, Unit.objects.all(), ACTION)
+    return units_where(user, ACTION)
 
 
 def audit_unit(user: User, params: Mapping[str, str], *, own_by_default: bool = False) -> Unit | None:
-    """The ``unit`` parameter; absent, the user's own top unit (with
-    ``own_by_default``) or None."""
-    raw = params.get("unit", "").strip()
-    if not raw:
-        return audit_units(user).order_by("depth", "path").first() if own_by_default else None
-    digits = raw.removeprefix("-")
-    if not (digits.isascii() and digits.isdigit()):
-        raise RuleViolation(_("单位：请从列表中选择。"), code="invalid_unit", field="unit")
-    # A negative or overlong id names no row: 404 like any other.
-    unit = audit_units(user).filter(pk=int(raw) if len(digits) <= LONGEST_ID else 0).first()
-    if unit is None:
-        raise Http404
-    return unit
-
-
-def _day(params: Mapping[str, str], name: str, label: object, default: date | None) -> date | None:
-    raw = params.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        if not raw.isascii() or len(raw) != len("2026-01-31"):
-            raise ValueError(raw)
-        value = date.fromisoformat(raw)
-    except ValueError:
-        raise RuleViolation(
-            _("%(field)s：请按“年-月-日”填写，如2026-01-31。") % {"field": label}, code="invalid_date", field=name
-        ) from None
-    return min(max(value, FIRST_DAY), LAST_DAY)
-
-
-def audit_period(
-    params: Mapping[str, str], *, default_from: date | None = None, default_to: date | None = None
-) -> tuple[date | None, date | None]:
-    """The ``from`` and ``to`` parameters (both days included), or the defaults."""
-    date_from = _day(params, "from", FROM_LABEL, default_from)
-    date_to = _day(params, "to", TO_LABEL, default_to)
-    if date_from is not None and date_to is not None:
-        period_check(date_from, date_to)
-    return date_from, date_to
-
-
-def day_start(day: date) -> datetime:
-    """The first moment of ``day`` in the district's time zone (Asia/Shanghai)."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def period_check(date_from: date, date_to: date, *, field: str = "to") -> None:
-    """A period ends on or after its start (the selectors ask it too)."""
-    if date_to < date_from:
-        raise RuleViolation(
-            _("%(to)s：不能早于%(from)s。") % {"to": TO_LABEL, "from": FROM_LABEL},
-            code="audit.period_reversed",
-            field=field,
-        )
+    """The ``unit`` parameter among the units whose trail ``user`` reads."""
+    return unit_param(user, params, action=ACTION, own_by_default=own_by_default)
