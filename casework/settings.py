@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "casework.legalaid",
     "casework.honours",
     "casework.audit",
+    "casework.reports",
     "casework.web",
     "permissions",
     "notifications",

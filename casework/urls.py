@@ -22,6 +22,7 @@ urlpatterns = [
     path("outreach/", include("casework.outreach.urls")),
     path("honours/", include("casework.honours.urls")),
     path("audit/", include("casework.audit.urls")),
+    path("reports/", include("casework.reports.views")),
     path("notifications/", include("notifications.urls")),
     path("units/", people_views.unit_list, name="units"),
     path("units/<int:pk>/", people_views.unit_detail, name="unit"),

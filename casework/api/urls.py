@@ -14,6 +14,7 @@ from casework.api import (
     legalaid,
     notifications,
     outreach,
+    reports,
     trail,
     views,
 )
@@ -44,6 +45,7 @@ v1: list[URLPattern | URLResolver] = [
     path("notifications/", notifications.NotificationList.as_view(), name="notifications"),
     path("notifications/read-all/", notifications.NotificationReadAll.as_view(), name="notifications-read-all"),
     path("notifications/<int:pk>/read/", notifications.NotificationRead.as_view(), name="notification-read"),
+    path("reports/summary/", reports.Summary.as_view(), name="reports-summary"),
     path("trail/", trail.TrailSearch.as_view(), name="trail"),
     path("trail/checks/", trail.IntegrityCheckList.as_view(), name="trail-checks"),
     *bargaining.urlpatterns,
