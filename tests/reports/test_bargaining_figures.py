@@ -4,37 +4,21 @@ holds another street's cases; an enterprise's renewed agreement counts once."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from casework.bargaining.campaigns import Campaign
 from casework.bargaining.models import BargainingCase
 from casework.org.models import UnitKind
-from casework.reports.figures import FIGURES, Window, figure_compute
-from flows.bargaining import BargainingFlow
+from casework.reports.figures import FIGURES, Window
+from tests.reports.plant import YEAR, case_row, compute, groups, moment
 from tests.web.helpers import make_unit
-
-YEAR = (date(2026, 1, 1), date(2026, 12, 31))
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def moment(y: int, m: int, d: int, hh: int = 9, mm: int = 0, ss: int = 0) -> datetime:
-    return datetime(y, m, d, hh, mm, ss, tzinfo=SHANGHAI)
 
 
 def case_at(unit, state, opened, **fields) -> BargainingCase:
-    return BargainingCase.objects.create(
-        flow_class=BargainingFlow,  # type: ignore[misc]  # viewflow's field takes the class
-        case_type="bargaining",
-        state=state,
-        unit=unit,
-        unit_path=unit.path,
-        opened_at=opened,
-        **fields,
-    )
+    return case_row(BargainingCase, unit, state, opened_at=opened, **fields)
 
 
 @pytest.fixture
@@ -171,19 +155,6 @@ def books(world, user_with):
         expires_on=date(2028, 7, 31),
     )
     return r
-
-
-def compute(key, user, unit, period=YEAR):
-    return figure_compute(FIGURES[key], Window(user, unit, *period))
-
-
-def groups(computed) -> dict[str, object]:
-    return {g.label: g.value for g in computed.groups}
-
-
-@pytest.fixture
-def auditor(world, user_with):
-    return user_with("auditor", world.units["D1"])
 
 
 def test_cases_by_state_are_the_periods_work(books, world, auditor):

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from casework.reports.charts import Chart, by_month, by_unit
 from casework.reports.figures import FIGURES, Window
-from tests.reports.test_hardship_figures import YEAR, books  # noqa: F401  # the planted records
+from tests.reports.plant import YEAR
+from tests.reports.test_hardship_figures import books  # noqa: F401  # the planted records
 
 
 def bars(chart) -> dict[str, object]:

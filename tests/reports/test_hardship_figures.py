@@ -4,18 +4,14 @@ never holds another street's records."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from casework.hardship.assistance import Allocation, AssistancePayment, BudgetLine, PaymentState
-from casework.reports.figures import FIGURES, Window, figure_compute
-from tests.reports.plant import hardship_record
-
-YEAR = (date(2026, 1, 1), date(2026, 12, 31))
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from casework.reports.figures import FIGURES, Window
+from tests.reports.plant import YEAR, compute, groups, hardship_record, moment
 
 
 @pytest.fixture
@@ -65,28 +61,19 @@ def books(world, staff, user_with):
     pay(r["neighbour"], s2_line, "400", date(2026, 2, 1), kind="holiday")
 
     def allocate(to_line, amount, day):
-        moment = datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI)
         return Allocation.objects.create(
             from_line=district_line,
             to_line=to_line,
             amount=Decimal(amount),
             reason="下拨",
             allocated_by=finance,
-            allocated_at=moment,
+            allocated_at=moment(day.year, day.month, day.day),
         )
 
     allocate(s1_line, "5000", date(2026, 1, 1))
     allocate(s2_line, "3000", date(2026, 12, 31))
     allocate(s2_line, "7000", date(2027, 1, 1))  # the next year
     return r
-
-
-def compute(key, user, unit, period=YEAR):
-    return figure_compute(FIGURES[key], Window(user, unit, *period))
-
-
-def groups(computed) -> dict[str, object]:
-    return {g.label: g.value for g in computed.groups}
 
 
 def test_the_districts_hardship_figures(books, world, user_with):

@@ -5,82 +5,36 @@ street's window never holds another street's nominations."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 
-from casework.honours.models import Campaign, HonourNomination, HonourType
-from casework.reports.figures import FIGURES, Window, figure_compute
-from flows.honours import HonoursFlow
-from tests.reports.plant import person_at
-
-YEAR = (date(2026, 1, 1), date(2026, 12, 31))
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
-
-
-def campaign(district: Any, code: str, level: str, by: Any) -> Campaign:
-    return Campaign.objects.create(
-        district=district,
-        honour_type=HonourType.objects.get(code=code),
-        level=level,
-        year=2026,
-        name=f"{code}-{level}",
-        nominations_close_on=date(2026, 3, 1),
-        created_by=by,
-    )
-
-
-def nomination(unit: Any, of: Campaign, state: str, opened_at: datetime, **fields: Any) -> HonourNomination:
-    """A nomination as the flow leaves it; a person's from the unit, or the unit itself for a Home."""
-    return HonourNomination.objects.create(
-        flow_class=HonoursFlow,  # type: ignore[misc]  # viewflow's field takes the class
-        case_type="honours",
-        number=f"荐2026-{HonourNomination.objects.count() + 1:06d}",
-        state=state,
-        unit=unit,
-        unit_path=unit.path,
-        person=None if of.honour_type.for_units else person_at(unit),
-        opened_at=opened_at,
-        campaign=of,
-        deeds="事迹突出",
-        ownership="non_public",
-        vote_body="congress",
-        voted_on=opened_at.date(),
-        vote_total=50,
-        vote_present=45,
-        vote_yes=40,
-        **fields,
-    )
+from casework.reports.figures import FIGURES, Window
+from tests.reports.plant import YEAR, compute, groups, honours_campaign, moment, nomination
 
 
 @pytest.fixture
 def nominations(world, user_with):
     u = world.units
     by = user_with("district_caseworker", u["D1"])
-    district = campaign(u["D1"], "model_worker", "district", by)
-    province = campaign(u["D1"], "model_worker", "province", by)
-    advanced = campaign(u["D1"], "advanced_worker", "province", by)
-    homes = campaign(u["D1"], "model_workers_home", "city", by)
-    neighbour = campaign(u["D2"], "model_worker", "district", by)
+    district = honours_campaign(u["D1"], "model_worker", "district", by)
+    province = honours_campaign(u["D1"], "model_worker", "province", by)
+    advanced = honours_campaign(u["D1"], "advanced_worker", "province", by)
+    homes = honours_campaign(u["D1"], "model_workers_home", "city", by)
+    neighbour = honours_campaign(u["D2"], "model_worker", "district", by)
     return {
         # Made at the year's first moment, awarded on its last day.
-        "first": nomination(u["E1"], district, "published", at(2026, 1, 1, 0, 0), awarded_on=date(2026, 12, 31)),
+        "first": nomination(u["E1"], district, "published", moment(2026, 1, 1, 0), awarded_on=date(2026, 12, 31)),
         # Made at the last minute, recommended upward on the last day.
         "last": nomination(
-            u["E1"], province, "recommended", at(2026, 12, 31, 23, 59), recommended_on=date(2026, 12, 31)
+            u["E1"], province, "recommended", moment(2026, 12, 31, 23, 59), recommended_on=date(2026, 12, 31)
         ),
         # Made a minute before the year; awarded on its first day, revoked later (still awarded that day).
         "before": nomination(
             u["E1"],
             district,
             "revoked",
-            at(2025, 12, 31, 23, 59),
+            moment(2025, 12, 31, 23, 59),
             awarded_on=date(2026, 1, 1),
             revoked_on=date(2026, 6, 1),
         ),
@@ -89,7 +43,7 @@ def nominations(world, user_with):
             u["E1"],
             advanced,
             "published",
-            at(2025, 10, 1, 9, 0),
+            moment(2025, 10, 1),
             recommended_on=date(2025, 12, 31),
             awarded_on=date(2027, 1, 1),
         ),
@@ -98,28 +52,18 @@ def nominations(world, user_with):
             u["E1"],
             homes,
             "home_active",
-            at(2025, 11, 1, 9, 0),
+            moment(2025, 11, 1),
             recommended_on=date(2026, 1, 1),
             awarded_on=date(2026, 12, 31),
         ),
         # A Home nominated in the year, recommended the day after it.
-        "home_late": nomination(u["E1"], homes, "recommended", at(2026, 5, 1, 9, 0), recommended_on=date(2027, 1, 1)),
+        "home_late": nomination(u["E1"], homes, "recommended", moment(2026, 5, 1), recommended_on=date(2027, 1, 1)),
         # The neighbouring street's.
-        "street2": nomination(u["E2"], district, "published", at(2026, 6, 1, 9, 0), awarded_on=date(2026, 6, 30)),
-        "street2_home": nomination(
-            u["E2"], homes, "recommended", at(2026, 4, 1, 9, 0), recommended_on=date(2026, 7, 1)
-        ),
+        "street2": nomination(u["E2"], district, "published", moment(2026, 6, 1), awarded_on=date(2026, 6, 30)),
+        "street2_home": nomination(u["E2"], homes, "recommended", moment(2026, 4, 1), recommended_on=date(2026, 7, 1)),
         # The neighbouring district's.
-        "district2": nomination(u["S3"], neighbour, "published", at(2026, 5, 1, 9, 0), awarded_on=date(2026, 6, 1)),
+        "district2": nomination(u["S3"], neighbour, "published", moment(2026, 5, 1), awarded_on=date(2026, 6, 1)),
     }
-
-
-def compute(key, user, unit, period=YEAR):
-    return figure_compute(FIGURES[key], Window(user, unit, *period))
-
-
-def groups(computed) -> dict[str, object]:
-    return {g.label: g.value for g in computed.groups}
 
 
 def test_the_districts_nominations_by_type_and_by_level(nominations, world, user_with):

@@ -6,31 +6,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from casework.legalaid.models import LegalAidCase
 from casework.outreach.models import OutreachEvent
-from casework.reports.figures import FIGURES, Window, figure_compute
-from flows.legalaid import LegalAidFlow
-from tests.reports.plant import person_at
-
-YEAR = (date(2026, 1, 1), date(2026, 12, 31))
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def moment(y: int, m: int, d: int, hh: int = 9, mm: int = 0, ss: int = 0) -> datetime:
-    return datetime(y, m, d, hh, mm, ss, tzinfo=SHANGHAI)
+from casework.reports.figures import FIGURES, Window
+from tests.reports.plant import YEAR, case_row, compute, groups, moment, person_at
 
 
 def application(unit, state, opened, **fields) -> LegalAidCase:
-    return LegalAidCase.objects.create(
-        flow_class=LegalAidFlow,  # type: ignore[misc]  # viewflow's field takes the class
-        case_type="legalaid",
-        state=state,
-        unit=unit,
-        unit_path=unit.path,
+    return case_row(
+        LegalAidCase,
+        unit,
+        state,
         person=person_at(unit),
         opened_at=opened,
         opposing_party="某某有限公司",
@@ -43,20 +32,20 @@ def application(unit, state, opened, **fields) -> LegalAidCase:
     )
 
 
+def archived(unit, opened: datetime, decided: date, closed: datetime, recovered: str) -> LegalAidCase:
+    """Opened, decided (aid approved), archived with what was recovered."""
+    return application(
+        unit, "archived", opened, decided_on=decided, closed_at=closed, amount_recovered=Decimal(recovered)
+    )
+
+
 @pytest.fixture
 def cases(world):
     u = world.units
     refused = {"refusal_reasons": "不符合援助条件"}
     return {
         # Opened at the period's first moment, decided a week later, archived at its last moment.
-        "a1": application(
-            u["E1"],
-            "archived",
-            moment(2026, 1, 1, 0),
-            decided_on=date(2026, 1, 8),
-            closed_at=moment(2026, 12, 31, 23, 59, 59),
-            amount_recovered=Decimal("12000.50"),
-        ),
+        "a1": archived(u["E1"], moment(2026, 1, 1, 0), date(2026, 1, 8), moment(2026, 12, 31, 23, 59, 59), "12000.50"),
         # Opened one moment before the period, approved on its first day.
         "a2": application(u["E1"], "in_progress", moment(2025, 12, 31, 23, 59, 59), decided_on=date(2026, 1, 1)),
         # Opened 2026-01-01 07:30 in Shanghai (still 2025-12-31 in UTC): four days, not five.
@@ -70,14 +59,7 @@ def cases(world):
             urgent_confirmed_on=date(2026, 3, 3),
             closed_at=moment(2027, 1, 1, 0),
         ),
-        "a11": application(
-            u["E1"],
-            "archived",
-            moment(2026, 7, 1),
-            decided_on=date(2026, 7, 5),
-            closed_at=moment(2026, 8, 1),
-            amount_recovered=Decimal("3000"),
-        ),
+        "a11": archived(u["E1"], moment(2026, 7, 1), date(2026, 7, 5), moment(2026, 8, 1), "3000"),
         # The first moment after the period.
         "a6": application(u["E1"], "applied", moment(2027, 1, 1, 0)),
         # The other street's: received at the last moment; refused; approved on the last day.
@@ -93,23 +75,9 @@ def cases(world):
         "a12": application(u["E2"], "assignment", moment(2026, 12, 20, 10), decided_on=date(2026, 12, 31)),
         # Withdrawn at the period's first moment; archived one moment before it.
         "a10": application(u["E2"], "withdrawn", moment(2025, 12, 1), closed_at=moment(2026, 1, 1, 0)),
-        "a8": application(
-            u["E2"],
-            "archived",
-            moment(2025, 11, 1),
-            decided_on=date(2025, 12, 31),
-            closed_at=moment(2025, 12, 31, 23, 59, 59),
-            amount_recovered=Decimal("999"),
-        ),
+        "a8": archived(u["E2"], moment(2025, 11, 1), date(2025, 12, 31), moment(2025, 12, 31, 23, 59, 59), "999"),
         # The neighbouring district's.
-        "a9": application(
-            u["S3"],
-            "archived",
-            moment(2026, 5, 1),
-            decided_on=date(2026, 5, 2),
-            closed_at=moment(2026, 6, 1),
-            amount_recovered=Decimal("5000"),
-        ),
+        "a9": archived(u["S3"], moment(2026, 5, 1), date(2026, 5, 2), moment(2026, 6, 1), "5000"),
     }
 
 
@@ -142,19 +110,6 @@ def events(world, user_with):
         ),
         "other": held(u["S3"], date(2026, 5, 1), "lecture", 700),
     }
-
-
-def compute(key, user, unit, period=YEAR):
-    return figure_compute(FIGURES[key], Window(user, unit, *period))
-
-
-def groups(computed) -> dict[str, object]:
-    return {g.label: g.value for g in computed.groups}
-
-
-@pytest.fixture
-def auditor(world, user_with):
-    return user_with("auditor", world.units["D1"])
 
 
 def test_the_districts_legal_aid_figures(cases, world, auditor):

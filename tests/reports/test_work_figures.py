@@ -8,25 +8,23 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from casework.deadlines.models import TaskDeadline
-from casework.reports.figures import FIGURES, Window, figure_compute
+from casework.reports.figures import FIGURES, Computed, Window
 from flows.hardship import HardshipFlow
 from flows.honours import HonoursFlow
-from tests.reports.plant import hardship_record
-from tests.reports.test_honours_figures import campaign, nomination
+from tests.reports import plant
+from tests.reports.plant import groups, hardship_record, honours_campaign, moment, nomination
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))  # a year that has ended
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+def compute(key: str, user: Any, unit: Any, period: tuple[date, date] = YEAR) -> Computed:
+    return plant.compute(key, user, unit, period)
 
 
 def node(flow: Any, name: str) -> Any:
@@ -61,58 +59,53 @@ def steps(world, user_with):
     u = world.units
     e1, e2, s3 = (hardship_record(u[code], "home_visit") for code in ("E1", "E2", "S3"))
     by = user_with("district_caseworker", u["D1"])
-    e2_nomination = nomination(u["E2"], campaign(u["D1"], "model_worker", "district", by), "vetting", at(2025, 1, 5, 9))
+    district = honours_campaign(u["D1"], "model_worker", "district", by)
+    e2_nomination = nomination(u["E2"], district, "vetting", moment(2025, 1, 5))
     visit, review, filed = (node(HardshipFlow, name) for name in ("home_visit", "street_review", "filed"))
     return {
         # Open at the year's end.
-        "open_late": step(e1, visit, at(2025, 11, 1, 9), due=date(2025, 12, 30)),
-        "due_last_day": step(e1, visit, at(2025, 12, 20, 9), due=date(2025, 12, 31)),  # not overdue yet
-        "paused": step(e1, review, at(2025, 10, 1, 9), due=date(2025, 11, 1), paused_since=date(2025, 12, 15)),
+        "open_late": step(e1, visit, moment(2025, 11, 1), due=date(2025, 12, 30)),
+        "due_last_day": step(e1, visit, moment(2025, 12, 20), due=date(2025, 12, 31)),  # not overdue yet
+        "paused": step(e1, review, moment(2025, 10, 1), due=date(2025, 11, 1), paused_since=date(2025, 12, 15)),
         "paused_last_day": step(
-            e1, review, at(2025, 10, 1, 9), due=date(2025, 11, 1), paused_since=date(2025, 12, 31)
+            e1, review, moment(2025, 10, 1), due=date(2025, 11, 1), paused_since=date(2025, 12, 31)
         ),  # stopped on the last day: not overdue at its end
-        "paused_after": step(e1, review, at(2025, 10, 1, 9), due=date(2025, 11, 1), paused_since=date(2026, 1, 10)),
+        "paused_after": step(e1, review, moment(2025, 10, 1), due=date(2025, 11, 1), paused_since=date(2026, 1, 10)),
         # Done after the year, so open and overdue at its end.
-        "done_after": step(e1, visit, at(2025, 10, 1, 9), finished=at(2026, 1, 5, 9), due=date(2025, 12, 1)),
+        "done_after": step(e1, visit, moment(2025, 10, 1), finished=moment(2026, 1, 5), due=date(2025, 12, 1)),
         # Done in the year: 2, 5, 1.5, 2 and 3.5 days.
         "first_moment": step(
-            e1, visit, at(2024, 12, 30, 0, 0), finished=at(2025, 1, 1, 0, 0), due=date(2024, 12, 20)
+            e1, visit, moment(2024, 12, 30, 0), finished=moment(2025, 1, 1, 0), due=date(2024, 12, 20)
         ),  # late
         "after_midnight": step(
-            e1, visit, at(2025, 6, 6, 0, 30), finished=at(2025, 6, 11, 0, 30), due=date(2025, 6, 10)
+            e1, visit, moment(2025, 6, 6, 0, 30), finished=moment(2025, 6, 11, 0, 30), due=date(2025, 6, 10)
         ),  # late in Shanghai, on the due day in UTC
-        "on_time": step(e1, review, at(2025, 6, 9, 11, 30), finished=at(2025, 6, 10, 23, 30), due=date(2025, 6, 10)),
-        "last_moment": step(
-            e1, review, at(2025, 12, 29, 23, 59), finished=at(2025, 12, 31, 23, 59), due=date(2025, 12, 1)
-        ),  # late
-        "no_due_date": step(e1, filed, at(2025, 7, 1, 0, 0), finished=at(2025, 7, 4, 12, 0)),
-        # Not counted: done the minute before the year, cancelled, and a switch (no human step).
-        "before": step(e1, visit, at(2024, 12, 1, 9), finished=at(2024, 12, 31, 23, 59), due=date(2024, 12, 5)),
-        "cancelled": step(
-            e1, visit, at(2025, 9, 1, 9), finished=at(2025, 11, 1, 9), status="CANCELED", due=date(2025, 10, 1)
+        "on_time": step(
+            e1, review, moment(2025, 6, 9, 11, 30), finished=moment(2025, 6, 10, 23, 30), due=date(2025, 6, 10)
         ),
-        "switch": step(e1, node(HardshipFlow, "route"), at(2025, 1, 1, 9), finished=at(2025, 4, 11, 9)),
+        "last_moment": step(
+            e1, review, moment(2025, 12, 29, 23, 59), finished=moment(2025, 12, 31, 23, 59), due=date(2025, 12, 1)
+        ),  # late
+        "no_due_date": step(e1, filed, moment(2025, 7, 1, 0), finished=moment(2025, 7, 4, 12)),
+        # Not counted: done the minute before the year, cancelled, and a switch (no human step).
+        "before": step(e1, visit, moment(2024, 12, 1), finished=moment(2024, 12, 31, 23, 59), due=date(2024, 12, 5)),
+        "cancelled": step(
+            e1, visit, moment(2025, 9, 1), finished=moment(2025, 11, 1), status="CANCELED", due=date(2025, 10, 1)
+        ),
+        "switch": step(e1, node(HardshipFlow, "route"), moment(2025, 1, 1), finished=moment(2025, 4, 11)),
         # The other street's: an overdue hardship step, a late honours step of 28 days.
-        "street2_open": step(e2, visit, at(2025, 5, 1, 9), due=date(2025, 6, 1)),
+        "street2_open": step(e2, visit, moment(2025, 5, 1), due=date(2025, 6, 1)),
         "street2_vetting": step(
             e2_nomination,
             node(HonoursFlow, "vetting"),
-            at(2025, 2, 1, 0, 0),
-            finished=at(2025, 3, 1, 0, 0),
+            moment(2025, 2, 1, 0),
+            finished=moment(2025, 3, 1, 0),
             due=date(2025, 2, 20),
         ),
         # The neighbouring district's.
-        "district2_open": step(s3, visit, at(2025, 5, 1, 9), due=date(2025, 6, 1)),
-        "district2_late": step(s3, visit, at(2025, 5, 1, 9), finished=at(2025, 7, 1, 9), due=date(2025, 6, 1)),
+        "district2_open": step(s3, visit, moment(2025, 5, 1), due=date(2025, 6, 1)),
+        "district2_late": step(s3, visit, moment(2025, 5, 1), finished=moment(2025, 7, 1), due=date(2025, 6, 1)),
     }
-
-
-def compute(key, user, unit, period=YEAR):
-    return figure_compute(FIGURES[key], Window(user, unit, *period))
-
-
-def groups(computed) -> dict[str, object]:
-    return {g.label: g.value for g in computed.groups}
 
 
 def test_steps_overdue_at_the_years_end(steps, world, user_with):
