@@ -18,7 +18,7 @@ from casework.accounts.models import User
 from casework.audit.models import IntegrityCheck
 from casework.ledger import chain
 from casework.ledger.models import LedgerEntry
-from casework.ledger.verify import VerifyResult, ledger_verify
+from casework.ledger.verify import ledger_verify
 from casework.org.models import Membership
 from notifications.services import outbox_queue
 from permissions import roles
@@ -26,7 +26,7 @@ from permissions import roles
 FAILED_EVENT = "ledger.integrity_failed"
 
 
-def _head_lost(result: VerifyResult) -> dict[str, object]:
+def _head_lost() -> dict[str, object]:
     """The last good check's head, if this chain no longer holds it."""
     earlier = IntegrityCheck.objects.filter(ok=True, head_seq__isnull=False).order_by("-started_at", "-pk").first()
     if earlier is None or earlier.head_seq is None:
@@ -55,7 +55,7 @@ def integrity_check_run(*, trigger: str, by: User | None = None) -> IntegrityChe
     caller has checked they read the trail."""
     started = timezone.now()
     result = ledger_verify()
-    lost = _head_lost(result) if result.ok else {}
+    lost = _head_lost() if result.ok else {}
     ok = result.ok and not lost
     first_bad, problem = result.first_bad, result.problem
     if lost:
