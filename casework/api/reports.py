@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.reports.selectors import report_summary, report_window
+from casework.web.params import refuse_blank
 
 
 class ReportGroupOut(serializers.Serializer):
@@ -62,6 +63,7 @@ class Summary(APIView):
         responses=ReportSummaryOut,
     )
     def get(self, request: Request) -> Response:
+        refuse_blank(request.query_params, ("unit", "from", "to"))
         window = report_window(request.user, request.query_params)
         sections: list[dict[str, Any]] = [
             {

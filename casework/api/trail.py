@@ -14,6 +14,7 @@ from casework.audit.integrity import integrity_checks
 from casework.audit.models import IntegrityCheck
 from casework.audit.trail import trail_query_parse, trail_search
 from casework.ledger.models import LedgerEntry
+from casework.web.params import refuse_blank
 
 FILTERS = [
     OpenApiParameter("unit", int, description="entries about this unit and the units under it"),
@@ -39,6 +40,7 @@ class TrailSearch(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[LedgerEntry]:
         user = auditor(self.request.user)
+        refuse_blank(self.request.query_params, ("unit", "case", "actor", "action", "state", "from", "to"))
         return trail_search(user, trail_query_parse(user, self.request.query_params))
 
 

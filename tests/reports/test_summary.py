@@ -53,6 +53,8 @@ def test_bad_input_names_the_field(world, user_with, api):
     assert answer.status_code == 400 and "to" in str(answer.json())
     answer = as_user(api, user).get(URL, {"from": "二〇二六"})
     assert answer.status_code == 400 and "from" in str(answer.json())
+    answer = as_user(api, user).get(URL, {"to": ""})
+    assert answer.status_code == 400 and "to：不能为空。" in str(answer.json())
 
 
 def test_someone_who_sees_no_unit_is_refused(world, user_with, api, client):
