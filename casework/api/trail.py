@@ -12,7 +12,7 @@ from casework.api.cases import TrailEntryOut
 from casework.audit.filters import auditor
 from casework.audit.integrity import integrity_checks
 from casework.audit.models import IntegrityCheck
-from casework.audit.trail import trail_query_parse, trail_search
+from casework.audit.trail import PARAMS, trail_query_parse, trail_search
 from casework.ledger.models import LedgerEntry
 from casework.web.params import refuse_blank
 
@@ -40,7 +40,7 @@ class TrailSearch(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[LedgerEntry]:
         user = auditor(self.request.user)
-        refuse_blank(self.request.query_params, ("unit", "case", "actor", "action", "state", "from", "to"))
+        refuse_blank(self.request.query_params, PARAMS)
         return trail_search(user, trail_query_parse(user, self.request.query_params))
 
 
