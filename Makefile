@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint format typecheck lock messages messages-check clean
+.PHONY: install demo test bench lint format typecheck lock messages messages-check clean
 
 # The venv is rebuilt from the lock whenever the lock changes.
 $(STAMP): requirements.lock
@@ -24,6 +24,15 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The benchmark suite (bench/run.py): PostgreSQL only; from DATABASE_URL it
+# takes the server and makes its own databases beside the named one.
+# `make bench PRESET=city BENCH_ARGS=--reuse` measures a city already generated.
+PRESET ?= small
+BENCH_ARGS ?=
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/casework} \
+		$(BIN)/python bench/run.py --preset $(PRESET) $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,7 +5,6 @@ and the same rows from the same seed."""
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections import Counter
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 from django.db import transaction
 from viewflow.workflow.models import Task
 
+from bench.generate import CLOSED, PRESETS, generate
 from casework.cases.tasks import OPEN
 from casework.deadlines.models import TaskDeadline
 from casework.hardship.choices import State
@@ -22,13 +22,8 @@ from casework.org.models import Membership, Unit
 from casework.people.idnumber import validate_id_number
 from casework.people.models import Person
 
-# Imported by name: ``bench`` is a folder of scripts, not a package, so mypy
-# would see the module twice (as ``generate`` and as ``bench.generate``).
-bench = importlib.import_module("bench.generate")
-generate, CLOSED = bench.generate, bench.CLOSED
-
 pytestmark = pytest.mark.django_db
-TINY = bench.PRESETS["tiny"]
+TINY = PRESETS["tiny"]
 
 
 def rows_digest(prefix: str) -> str:
