@@ -31,18 +31,21 @@ def _day(raw: str, field: str) -> date:
 @login_required
 def delegation_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    mine = Membership.objects.current().filter(user=user).select_related("unit")  # type: ignore[misc]
-    # Colleagues: the same role at the same unit, for each of my memberships.
-    colleagues = {
-        m.pk: [
-            c.user
-            for c in Membership.objects.current()
-            .filter(role=m.role, unit=m.unit)
-            .exclude(user=user)  # type: ignore[misc]
-            .select_related("user")
-        ]
-        for m in mine
-    }
+    mine = list(Membership.objects.current().filter(user=user).select_related("unit"))  # type: ignore[misc]
+    # Colleagues: the same role at the same unit, for each of my memberships
+    # (read at once, not a query per membership).
+    held: dict[tuple[str, int], list[User]] = {(m.role, m.unit_id): [] for m in mine}
+    others = (
+        Membership.objects.current()
+        .filter(role__in={role for role, _unit in held}, unit__in={unit for _role, unit in held})
+        .exclude(user=user)  # type: ignore[misc]
+        .select_related("user")
+        .order_by("pk")
+    )
+    for other in others:
+        if (other.role, other.unit_id) in held:
+            held[(other.role, other.unit_id)].append(other.user)
+    colleagues = {m.pk: held[(m.role, m.unit_id)] for m in mine}
     error = None
     if request.method == "POST":
         membership = next((m for m in mine if str(m.pk) == request.POST.get("membership")), None)

@@ -106,8 +106,15 @@ def case_page_payments(request: HttpRequest, case: HardshipCase) -> dict[str, ob
         if may_request
         else []
     )
+    # Whether the user may decide a requested payment: the case's scope and
+    # conflicts are the same for all of them, only who requested each differs,
+    # and no one decides their own request (four-eyes). So one check for the
+    # page, not one per payment.
+    others = {p.pk for p in payments if p.state == "requested" and p.requested_by_id != request.user.pk}
+    first = next((p for p in payments if p.pk in others), None)
+    may_decide = first is not None and can(request.user, "payment.decide", first)
     return {
-        "payments": [(p, p.state == "requested" and can(request.user, "payment.decide", p)) for p in payments],
+        "payments": [(p, may_decide and p.pk in others) for p in payments],
         "may_request_payment": may_request,
         "budget_lines": lines,
         "assistance_types": list(ASSISTANCE_TYPES.items()),

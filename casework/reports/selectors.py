@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from casework.accounts.models import User
+from casework.cases.models import Case
 from casework.errors import NotAllowed
+from casework.hardship.assistance import Allocation, AssistancePayment
 from casework.reports.figures import FIGURES, Computed, Section, Window, figures_compute
 from casework.web.params import period_param, unit_param
 from permissions.access import REFUSALS, permitted_anywhere
@@ -19,6 +21,14 @@ from permissions.access import REFUSALS, permitted_anywhere
 # Figures are of units: whoever sees a unit sees its figures, each drawn
 # from the records they see there.
 ACTION = "unit.view"
+
+# What a record's line on the records page reads beyond its own row (its
+# ``str()``), read with the records: not a query per line. A case's line
+# names its unit.
+SHOWN_WITH: dict[type[Model], tuple[str, ...]] = {
+    AssistancePayment: ("case",),
+    Allocation: ("from_line__unit", "to_line__unit"),
+}
 
 
 def report_window(user: Any, params: Mapping[str, str]) -> Window:
@@ -41,8 +51,11 @@ def report_summary(window: Window) -> list[tuple[Section, list[Computed]]]:
 
 
 def figure_records(window: Window, key: str) -> QuerySet[Any]:
-    """The records behind figure ``key`` (404 for no such figure)."""
+    """The records behind figure ``key`` (404 for no such figure), with
+    what their lines show."""
     spec = FIGURES.get(key)
     if spec is None:
         raise Http404
-    return spec.records(window).order_by("pk")
+    records = spec.records(window)
+    shown = ("unit",) if issubclass(records.model, Case) else SHOWN_WITH.get(records.model, ())
+    return records.select_related(*shown).order_by("pk")
