@@ -101,3 +101,25 @@ def test_postgres_refuses_update_and_delete(five_entries):
             attempt()
     assert LedgerEntry.objects.count() == 5
     assert ledger_verify().ok
+
+
+@pytest.mark.django_db
+def test_values_the_fast_encoder_spells_differently_still_verify():
+    """The check encodes with orjson first; a float exponent and an integer
+    beyond 64 bits are spelled otherwise by the canonical encoder, which
+    made the hashes: the check falls back to it and passes, and still
+    catches a change to such an entry."""
+    from casework.ledger import chain
+    from casework.ledger.services import ledger_append
+
+    odd = {"ratio": 1e-07, "big": 2**70}
+    assert list(chain.encodings(odd)) == [chain.canonical(odd)]  # orjson refuses the big integer
+    assert next(chain.encodings({"ratio": 1e-07})) != chain.canonical({"ratio": 1e-07})
+    with transaction.atomic():
+        ledger_append(action="test.odd", subject=("test", "1"), payload=odd, personal={"score": 1e-07})
+        ledger_append(action="test.odd", subject=("test", "2"), payload={"ratio": 2.5e-08})
+    assert ledger_verify().ok
+    with triggers_disabled():
+        LedgerEntry.objects.filter(action="test.odd", subject_id="2").update(payload={"ratio": 2.5e-09})
+    result = ledger_verify()
+    assert not result.ok and result.problem == "hash"
