@@ -862,7 +862,8 @@ class Generator:
             self.entries += district_settings_enter_missing(
                 district=district,
                 values=values,
-                effective_from=self.start.date().replace(month=1, day=1),
+                # Before every generated history (the earliest cases reach back before ``start``).
+                effective_from=date(self.now.year - 40, 1, 1),
                 reason="基准测试数据：区级参数",
                 by=None,
             )
