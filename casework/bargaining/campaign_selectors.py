@@ -22,7 +22,7 @@ from casework.bargaining.campaign_services import CAMPAIGN_ROLES
 from casework.bargaining.campaigns import Campaign
 from casework.bargaining.choices import IN_FORCE_STATES, State
 from casework.bargaining.models import BargainingCase
-from casework.deadlines.selectors import case_due, case_overdue
+from casework.deadlines.selectors import case_due, case_overdue, case_overdue_shown
 from casework.org.models import PATH_SEGMENT_WIDTH, Unit, UnitKind
 from permissions.access import can, scope
 from permissions.roles import GRASS_ROOTS
@@ -206,7 +206,7 @@ def campaign_case_rows(
     rows = (
         campaign_cases(user, campaign)
         .select_related("unit")
-        .annotate(overdue=case_overdue(today), due=case_due())
+        .annotate(overdue=case_overdue_shown(today), due=case_due())
         .order_by("unit_path", "pk")
     )
     if state:

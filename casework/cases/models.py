@@ -80,6 +80,10 @@ class Case(Process):
             models.Index(fields=["unit_path"], name="case_unit_path_like", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["case_type", "state", "unit_path"], name="case_type_state_path"),
             models.Index(fields=["person", "case_type"], name="case_person_type"),
+            # Lists show the newest first: a district's list walks this
+            # instead of sorting its tens of thousands of cases per page.
+            models.Index(fields=["-opened_at"], name="case_opened_newest"),
+            models.Index(fields=["state", "-opened_at"], name="case_state_newest"),
         ]
         constraints = [
             # Each district keeps its own series (困2026-000123 in two districts of one city).

@@ -12,7 +12,7 @@ from casework.accounts.models import User
 from casework.cases.models import Case, CaseDocument
 from casework.cases.tasks import OPEN
 from casework.cases.transitions import Table
-from casework.deadlines.selectors import case_due, case_overdue, overdue_first, tasks_due
+from casework.deadlines.selectors import case_due, case_overdue, case_overdue_shown, overdue_first, tasks_due
 from casework.ledger.models import LedgerEntry
 from casework.org.selectors import current_memberships
 from permissions.access import scope
@@ -114,11 +114,11 @@ def cases_of(
     cases = scope(
         user,
         model.objects.select_related("unit", "person")
-        .annotate(due=case_due(), overdue=case_overdue())
+        .annotate(due=case_due(), overdue=case_overdue_shown())
         .order_by("-opened_at", "-pk"),
     )
     if overdue:
-        cases = cases.filter(overdue=True)
+        cases = cases.filter(case_overdue())
     if state:
         cases = cases.filter(state=state)
     if unit is not None:
