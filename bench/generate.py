@@ -639,7 +639,10 @@ class Generator:
             plans = []
             for i in range(first, first + n):
                 state = self.final_state(i)
-                wanted = (budget - written) / (p.cases - i)
+                # What is left over the cases left, but never more than ten
+                # times the average: the last cases of a run that fell behind
+                # would otherwise take thousands of entries each.
+                wanted = min((budget - written) / (p.cases - i), 10 * budget / p.cases)
                 spare = max(0.0, wanted - min_entries(state))
                 if state in POST_FILING:
                     pairs = round(self.rng.uniform(0, 2) * spare / 2)

@@ -33,6 +33,8 @@ What it measures, warm (each measurement is preceded by unmeasured calls):
 - ``ledger_verify`` entries per second over the whole chain, member import
   rows per second (``bench/import_members.py``), the evidence pack (PDF,
   JSON, XLSX) of a case with 200 entries in seconds;
+- ``district_figures``: every report figure of one district, this year to
+  date, in seconds (issue 11);
 - the preset and the row counts.
 """
 
@@ -518,6 +520,45 @@ def peer_prepare(base: str, processes: int) -> tuple[str, list[int]]:
 # -- the rest --------------------------------------------------------------------
 
 
+def district_figures(rounds: int = 3) -> dict[str, Any]:
+    """Every report figure for the first district, this year to date, as its
+    approver sees them (issue 11: under 2 s at the city size): the fastest
+    of ``rounds`` whole computations, warm, and its five slowest figures."""
+    from django.utils import timezone
+
+    from casework.org.models import Membership
+    from casework.reports.figures import SECTIONS, Window, figure_compute
+    from permissions.roles import DISTRICT_APPROVER
+
+    approver = Membership.objects.filter(role=DISTRICT_APPROVER).select_related("user", "unit").order_by("pk").first()
+    if approver is None:
+        raise SystemExit("no generated staff: run bench/generate.py first")
+    today = timezone.localdate()
+    window = Window(approver.user, approver.unit, today.replace(month=1, day=1), today)
+    specs = [spec for section in SECTIONS.values() for spec in section.figures]
+    best: dict[str, float] = {}
+    totals = []
+    for _ in range(rounds + 1):  # the first round warms
+        started = time.perf_counter()
+        for spec in specs:
+            before = time.perf_counter()
+            figure_compute(spec, window)
+            best[spec.key] = min(best.get(spec.key, 1e9), time.perf_counter() - before)
+        totals.append(time.perf_counter() - started)
+    slowest = sorted(best.items(), key=lambda item: -item[1])[:5]
+    return {
+        "figures": len(specs),
+        "seconds": round(min(totals[1:]), 3),
+        "slowest_ms": {key: round(seconds * 1000, 1) for key, seconds in slowest},
+    }
+
+
+def entries_of(case_id: int) -> int:
+    from casework.ledger.models import LedgerEntry
+
+    return LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(case_id)).count()
+
+
 def pack_of_200(case_id: int, username: str) -> float:
     """Give one case 200 trail entries in all, then time its evidence pack."""
     from django.core.management import call_command
@@ -525,11 +566,10 @@ def pack_of_200(case_id: int, username: str) -> float:
 
     from casework.accounts.models import User
     from casework.cases.models import Case
-    from casework.ledger.models import LedgerEntry
     from casework.ledger.services import ledger_append_many, ledger_entry
 
     case = Case.objects.select_related("unit").get(pk=case_id)
-    have = LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(case_id)).count()
+    have = entries_of(case_id)
     by = User.objects.get(username=username)
     steps = [
         ("hardship.start_review", "filed", "annual_review"),
@@ -558,7 +598,7 @@ def pack_of_200(case_id: int, username: str) -> float:
         return round(time.perf_counter() - started, 2)
 
 
-PARTS = ("latency", "transitions", "peer", "pgbench", "verify", "import", "pack")
+PARTS = ("latency", "transitions", "peer", "pgbench", "verify", "import", "pack", "figures")
 
 
 def main() -> None:
@@ -641,7 +681,11 @@ def main() -> None:
         importing = [PYTHON, "bench/import_members.py", "--rows", str(args.import_rows)]
         report["member_import"] = run_json(importing, env_for(url))
     if "pack" in parts:
-        report["evidence_pack_200_entries_s"] = pack_of_200(*jobs[-1])
+        report["evidence_pack_200_entries_s"] = pack_of_200(
+            *next(job for job in reversed(jobs) if entries_of(job[0]) <= 200)
+        )
+    if "figures" in parts:
+        report["district_figures"] = district_figures()
     report["seconds"] = round(time.perf_counter() - started, 1)
     _flush_broker()
     print(json.dumps(report, ensure_ascii=False))

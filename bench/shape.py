@@ -34,6 +34,7 @@ SHAPE: dict[str, Any] = {
     "ledger_verify": {"ok": bool, "entries": int, "seconds": NUMBER, "entries_per_s": NUMBER},
     "member_import": {"rows": int, "seconds": NUMBER, "rows_per_s": NUMBER},
     "evidence_pack_200_entries_s": NUMBER,
+    "district_figures": {"figures": int, "seconds": NUMBER, "slowest_ms": dict},
     "seconds": NUMBER,
 }
 
