@@ -20,7 +20,7 @@ from casework.accounts.models import User
 from casework.api.serializers import Reason
 from casework.api.views import choice_param, whole_param
 from casework.cases.models import Case
-from casework.cases.selectors import TABLES, case_trail, hardship_cases, inbox, state_label
+from casework.cases.selectors import TABLES, case_trail, hardship_cases, inbox, state_label, tasks_shown
 from casework.cases.tasks import OPEN, task_claim, task_complete, task_reassign
 from casework.deadlines.selectors import task_deadline
 from casework.deadlines.services import deadline_pause, deadline_resume
@@ -169,6 +169,11 @@ class TaskList(generics.ListAPIView):
             overdue=choice_param(self.request, "overdue", ["true", "false"]) == "true",
             due_this_week=choice_param(self.request, "due", ["this_week"]) == "this_week",
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Pages through the ids, then reads the page's rows (see ``inbox``).
+        ids = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
+        return self.get_paginated_response(self.get_serializer(tasks_shown(ids or []), many=True).data)
 
 
 class TaskDetail(APIView):

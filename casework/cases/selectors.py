@@ -3,6 +3,7 @@ Each takes the user and starts from ``permissions.access.scope``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet, TextChoices
@@ -65,8 +66,10 @@ def actionable_states(user: User) -> dict[str, set[str]]:
 
 def inbox(user: User, *, overdue: bool = False, due_this_week: bool = False) -> QuerySet[Task]:
     """Open tasks in the user's scope at a step one of their roles takes,
-    overdue first, then by due date, with their cases and due dates: one
-    query for the list. ``overdue``, ``due_this_week``: only those."""
+    overdue first, then by due date. ``overdue``, ``due_this_week``: only
+    those. A list pages through its ids (``values_list("pk")``) and reads
+    the page's rows with ``tasks_shown``: sorting a street's two thousand
+    open tasks with every joined column costs three times sorting their ids."""
     wanted = actionable_states(user)
     tasks = Task.objects.none()
     for case_type, states in wanted.items():
@@ -74,7 +77,18 @@ def inbox(user: User, *, overdue: bool = False, due_this_week: bool = False) -> 
             status__in=OPEN, process__case__case_type=case_type, process__case__state__in=states
         )
     mine = tasks_due(scope(user, tasks), overdue=overdue, this_week=due_this_week)
-    return overdue_first(mine.select_related("process__case__unit", "process__case__person", "owner"))
+    return overdue_first(mine)
+
+
+def tasks_shown(ids: Iterable[int]) -> list[Task]:
+    """The tasks ``ids`` in that order, with what a list shows (the case,
+    its unit and person, the owner, the due date): one query."""
+    ids = list(ids)
+    rows = Task.objects.filter(pk__in=ids).select_related(
+        "process__case__unit", "process__case__person", "owner", "deadline"
+    )
+    by_id = {task.pk: task for task in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def case_open_task(case: Case) -> Task | None:

@@ -20,7 +20,15 @@ from django.views.decorators.http import require_POST
 from casework.accounts.models import User
 from casework.cases.documents import Attachment, CaseDocument, DocumentKind, size_label, upload_limit
 from casework.cases.models import Case
-from casework.cases.selectors import TABLES, case_documents, case_open_task, case_trail, hardship_cases, inbox
+from casework.cases.selectors import (
+    TABLES,
+    case_documents,
+    case_open_task,
+    case_trail,
+    hardship_cases,
+    inbox,
+    tasks_shown,
+)
 from casework.cases.services import case_document_attach, held_step, next_memberships
 from casework.cases.tasks import task_complete, task_reassign
 from casework.deadlines.selectors import task_deadline
@@ -39,8 +47,9 @@ PAGE_EXTRAS: dict[str, tuple[str, Any]] = {}
 @login_required
 def inbox_page(request: HttpRequest) -> HttpResponse:
     filters = {"overdue": request.GET.get("overdue") == "1", "due_this_week": request.GET.get("due") == "this_week"}
-    tasks = list(inbox(request.user, **filters))  # type: ignore[arg-type]
-    return render(request, "cases/inbox.html", {"tasks": tasks, "filters": filters})
+    # Pages through the ids, then reads the page's rows (see ``inbox``).
+    page = Paginator(inbox(request.user, **filters).values_list("pk", flat=True), 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    return render(request, "cases/inbox.html", {"tasks": tasks_shown(page), "page": page, "filters": filters})
 
 
 def case_page_context(request: HttpRequest, case: Case) -> dict[str, Any]:

@@ -61,6 +61,22 @@ def test_the_inbox_takes_the_same_queries_for_one_case_and_for_fifty(client, wor
     assert len(fifty.captured_queries) == len(one.captured_queries)
 
 
+def test_the_inbox_pages_by_fifty_in_its_order(client, world, staff):
+    """Past fifty tasks the page shows fifty and links the next page, which
+    holds the rest; the two pages together are the API's order."""
+    submit(world, staff)
+    more_cases(world, staff, 50, seed=12)
+    client.force_login(staff["caseworker"])
+    first = client.get("/cases/inbox/").content.decode()
+    second = client.get("/cases/inbox/?page=2").content.decode()
+    assert case_links(first) == 50 and case_links(second) == 1
+    assert 'href="?page=2"' in first
+    api = client.get("/api/v1/tasks/?page_size=51").json()
+    assert api["count"] == 51
+    shown = re.findall(r'href="/cases/(\d+)/"', first + second)
+    assert shown == [str(task["case"]["id"]) for task in api["results"]]
+
+
 def test_a_case_outside_scope_is_absent(client, world, staff, user_with):
     case = submit(world, staff)
     client.force_login(user_with("street_caseworker", world.units["S2"]))
