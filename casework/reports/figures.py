@@ -146,7 +146,19 @@ def figure_compute(spec: Figure, window: Window) -> Computed:
     if spec.group:
         rows = records.order_by().values(spec.group).annotate(v=spec.group_value).order_by(spec.group)
         groups = tuple(Group(str(row[spec.group]), spec.group_label(row[spec.group]), row["v"]) for row in rows)
+        if spec.value is count and _counts_rows(spec.group_value):
+            # The groups partition the records: their sum is the count, one
+            # scan fewer (a district's open steps at a city's size: 0.3 s).
+            return Computed(spec, sum(int(group.value or 0) for group in groups), groups)
     return Computed(spec, spec.value(records, window), groups)
+
+
+def _counts_rows(aggregate: Any) -> bool:
+    """Whether a breakdown's aggregate is the plain row count ``Count("pk")``."""
+    if not isinstance(aggregate, Count) or getattr(aggregate, "distinct", True) or aggregate.filter is not None:
+        return False
+    sources = [e for e in aggregate.get_source_expressions() if e is not None]  # [expression, filter]
+    return [getattr(e, "name", None) for e in sources] == ["pk"]
 
 
 def figures_compute(window: Window, sections: Iterable[str] | None = None) -> list[tuple[Section, list[Computed]]]:
