@@ -25,7 +25,13 @@ def canonical(value: Any) -> bytes:
 def personal_digest(salt: str, field: str, value: Any) -> str:
     """Salted digest of one personal field: the salt defeats guessing a short
     value (an ID number, a name) from its digest once the value is purged."""
-    return hashlib.sha256(bytes.fromhex(salt) + canonical([field, value])).hexdigest()
+    return _sha256(bytes.fromhex(salt), canonical([field, value]))
+
+
+def _sha256(prefix: bytes, encoded: bytes) -> str:
+    """Both hashes of the chain: SHA-256 of a prefix (the previous hash, or
+    a personal field's salt) and a canonical encoding."""
+    return hashlib.sha256(prefix + encoded).hexdigest()
 
 
 def timestamp(moment: datetime) -> str:
@@ -82,13 +88,13 @@ def entry_hash_matches(entry: Any) -> bool:
     """Whether the entry's stored hash recomputes (``entry_hash``)."""
     prefix = entry.prev_hash.encode()
     form = hashed_form(entry)
-    return any(hashlib.sha256(prefix + encoded).hexdigest() == entry.hash for encoded in encodings(form))
+    return any(_sha256(prefix, encoded) == entry.hash for encoded in encodings(form))
 
 
 def hash_of(prev_hash: str, form: dict[str, Any]) -> str:
     """The hash of an entry given its hashed form: what an offline check of
     an evidence pack recomputes without the database."""
-    return hashlib.sha256(prev_hash.encode() + canonical(form)).hexdigest()
+    return _sha256(prev_hash.encode(), canonical(form))
 
 
 def entry_hash(entry: Any) -> str:
@@ -112,6 +118,6 @@ def personal_mismatch(entry: Any) -> str | None:
     salt = bytes.fromhex(entry.personal_salt)
     for name in sorted(fields):
         stored = entry.personal_digests[name]
-        if not any(hashlib.sha256(salt + e).hexdigest() == stored for e in encodings([name, fields[name]])):
+        if not any(_sha256(salt, e) == stored for e in encodings([name, fields[name]])):
             return name
     return None
