@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -28,6 +27,7 @@ from casework.audit.funds_exports import funds_workbook
 from casework.errors import CaseworkError, NotAllowed
 from casework.hardship.exports import XLSX_TYPE
 from casework.org.models import Unit
+from casework.web.paging import CappedPaginator
 from permissions.roles import GRASS_ROOTS
 
 PAGE_SIZE = 100
@@ -92,7 +92,9 @@ def funds_page(request: HttpRequest) -> HttpResponse:
         context.update(
             report=report,
             query=chosen.query(),
-            page=Paginator(report.traces, PAGE_SIZE).get_page(request.GET.get("page")) if chosen.show_all else None,
+            page=CappedPaginator(report.traces, PAGE_SIZE).get_page(request.GET.get("page"))
+            if chosen.show_all
+            else None,
         )
     return render(request, "audit/funds.html", context, status=status)
 

@@ -16,7 +16,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -36,6 +35,7 @@ from casework.audit.retention import (
 from casework.audit.retention_models import PersonPurge
 from casework.errors import NotAllowed, RuleViolation
 from casework.people.models import Person
+from casework.web.paging import CappedPaginator
 from permissions.access import REFUSALS, object_in_scope_or_404, permitted_anywhere, scope
 
 PER_PAGE = 50
@@ -55,7 +55,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     show_all = request.GET.get("all") == "1"
     today = timezone.localdate()
-    page = Paginator(retention_people(user, due_only=not show_all, today=today), PER_PAGE).get_page(
+    page = CappedPaginator(retention_people(user, due_only=not show_all, today=today), PER_PAGE).get_page(
         request.GET.get("page")
     )
     for person in page:

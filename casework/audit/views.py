@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -37,6 +36,7 @@ from casework.celery import enqueue_on_commit
 from casework.errors import NotAllowed, RuleViolation
 from casework.hardship.exports import XLSX_TYPE
 from casework.org.models import Unit
+from casework.web.paging import CappedPaginator
 from permissions.access import scope
 from permissions.roles import MIDDLE, UPPER
 
@@ -80,7 +80,7 @@ def _search(request: HttpRequest, template: str, select: Any) -> HttpResponse:
     except RuleViolation as error:
         context["error"] = error
         return render(request, template, context, status=400)
-    page = Paginator(select(user, query), PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(select(user, query), PER_PAGE).get_page(request.GET.get("page"))
     context.update(query=query, page=page, rows=trail_describe(page.object_list))
     return render(request, template, context)
 

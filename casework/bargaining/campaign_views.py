@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,6 +34,7 @@ from casework.hardship.exports import XLSX_TYPE
 from casework.ledger.models import LedgerEntry
 from casework.ledger.services import subject_of
 from casework.org.models import Unit, UnitKind
+from casework.web.paging import CappedPaginator
 from permissions.access import object_in_scope_or_404
 
 UPLOAD_LIMIT = 5 * 1024 * 1024
@@ -100,7 +100,7 @@ def _show(form: CampaignForm, error: CaseworkError) -> None:
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    page = Paginator(campaigns(user), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(campaigns(user), 50).get_page(request.GET.get("page"))
     return render(request, "bargaining/campaign_list.html", {"page": page, "may_start": bool(start_districts(user))})
 
 
@@ -163,7 +163,7 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
     state = request.GET.get("state")
     state = state if state in State.values else None
     overdue = request.GET.get("overdue") == "1"
-    page = Paginator(campaign_case_rows(user, campaign, state=state, overdue=overdue), 50).get_page(
+    page = CappedPaginator(campaign_case_rows(user, campaign, state=state, overdue=overdue), 50).get_page(
         request.GET.get("page")
     )
     names = street_names(campaign, [case.unit_path for case in page])

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,6 +34,7 @@ from casework.district.selectors import setting_value
 from casework.errors import CaseworkError, NotAllowed, RuleViolation
 from casework.org.models import Unit
 from casework.people.models import Person
+from casework.web.paging import CappedPaginator
 from permissions.access import can, object_in_scope_or_404, scope
 from permissions.roles import GRASS_ROOTS
 
@@ -52,7 +52,7 @@ def bargaining_list(request: HttpRequest) -> HttpResponse:
         "overdue": get.get("overdue") == "1",
     }
     cases = cases_of(request.user, BargainingCase, **filters)  # type: ignore[arg-type]
-    page = Paginator(cases, 50).get_page(get.get("page"))
+    page = CappedPaginator(cases, 50).get_page(get.get("page"))
     return render(
         request,
         "bargaining/list.html",

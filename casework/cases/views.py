@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from casework.deadlines.selectors import task_deadline
 from casework.errors import CaseworkError, NotAllowed
 from casework.hardship.choices import Category, State
 from casework.org.models import Unit
+from casework.web.paging import CappedPaginator
 from permissions.access import can, object_in_scope_or_404, scope
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,8 @@ PAGE_EXTRAS: dict[str, tuple[str, Any]] = {}
 def inbox_page(request: HttpRequest) -> HttpResponse:
     filters = {"overdue": request.GET.get("overdue") == "1", "due_this_week": request.GET.get("due") == "this_week"}
     # Pages through the ids, then reads the page's rows (see ``inbox``).
-    page = Paginator(inbox(request.user, **filters).values_list("pk", flat=True), 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    ids = inbox(request.user, **filters).values_list("pk", flat=True)  # type: ignore[arg-type]
+    page = CappedPaginator(ids, 50).get_page(request.GET.get("page"))
     return render(request, "cases/inbox.html", {"tasks": tasks_shown(page), "page": page, "filters": filters})
 
 
@@ -172,7 +173,7 @@ def hardship_list_page(request: HttpRequest) -> HttpResponse:
     under it) and category; one query for the page whatever its size."""
     filters = hardship_filters(request)
     cases = hardship_cases(request.user, **filters)  # type: ignore[arg-type]
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
     units = scope(request.user, Unit.objects.order_by("path"))
     return render(
         request,

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from casework.hardship.payments import PAYABLE_STATES
 from casework.hardship.transitions import STREET_STAFF
 from casework.ledger.models import LedgerEntry
 from casework.ledger.services import subject_of
+from casework.web.paging import CappedPaginator
 from permissions.access import can, object_in_scope_or_404, scope
 
 
@@ -49,7 +49,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state")
     if state in PaymentState.values:
         batches = batches.filter(state=state)
-    page = Paginator(batches.order_by("-requested_at", "-pk"), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(batches.order_by("-requested_at", "-pk"), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "states": PaymentState.choices,

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +32,7 @@ from casework.outreach.services import (
     outreach_event_record,
     outreach_event_withdraw,
 )
+from casework.web.paging import CappedPaginator
 from permissions.access import can, object_in_scope_or_404, scope
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = outreach_events(request.user, **chosen)
     totals = totals_by_unit(request.user, year=chosen["year"], unit=chosen["unit"])
     context = {
-        "page": Paginator(events, 50).get_page(request.GET.get("page")),
+        "page": CappedPaginator(events, 50).get_page(request.GET.get("page")),
         "filters": chosen,
         "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
         "units": scope(request.user, Unit.objects.order_by("path")),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from casework.org.models import Unit
 from casework.people.models import Person
 from casework.people.selectors import person_search
 from casework.people.services import person_reveal
+from casework.web.paging import CappedPaginator
 from permissions.access import can, object_in_scope_or_404, scope
 
 PAGE_SIZE = 50
@@ -27,7 +27,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         units = units.filter(code__icontains=q) | units.filter(name__icontains=q)
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/units/list.html", {"page": page, "q": q})
 
 
@@ -43,7 +43,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     people = scope(request.user, Person.objects.select_related("employer").order_by("name", "id"))
     q = request.GET.get("q", "").strip()
-    page = Paginator(person_search(people, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(person_search(people, q), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/people/list.html", {"page": page, "q": q})
 
 
