@@ -1,26 +1,33 @@
-"""Walking the chain: the check behind ``manage.py ledger_verify``."""
+"""Walking the chain: the check behind ``manage.py ledger_verify``.
+
+What is checked and the result here; how the entries are read and
+checked fast, and in ranges by worker processes, in ``casework.ledger.walk``.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
+import multiprocessing
+import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
-import orjson
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import Max, Min
 
 from casework.ledger import chain
 from casework.ledger.models import LedgerEntry
+from casework.ledger.walk import CLEARED as CLEARED  # the payload keys a purge's entry lists:
+from casework.ledger.walk import DOCUMENTS_PURGED as DOCUMENTS_PURGED  # named from here by audit
+from casework.ledger.walk import Range, cited, ledger_ranges, range_check, ranges_in_processes
 
 MISSING, CHANGED = "missing", "changed"
-# Payload keys of an entry that purged personal data (casework/audit/retention.py):
-# the entries whose personal part it cleared, the documents whose files it deleted.
-CLEARED, DOCUMENTS_PURGED = "cleared", "documents_purged"
 # Ids per IN (...) list: well under SQLite's limit of bound parameters.
 CHUNK = 500
 
@@ -36,6 +43,8 @@ class VerifyResult:
     files_checked: int = 0
     # [{"document", "sha256" (as the trail recorded it), "seq" (first entry naming it), "problem"}]
     files_bad: list[dict[str, Any]] = field(default_factory=list)
+    # Processes that walked the chain: 1 when checked in this process.
+    workers: int = 1
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -56,11 +65,7 @@ def file_sha256(name: str) -> str | None:
 def evidence_named(entry: Any) -> list[tuple[int, str]]:
     """(document id, SHA-256) of each file ``entry``'s evidence cites by id
     (the entry may be a row or a pack's entry read as attributes)."""
-    return [
-        (item["document"], str(item.get("sha256", "")))
-        for item in entry.evidence
-        if isinstance(item, dict) and isinstance(item.get("document"), int)
-    ]
+    return cited(entry.evidence)
 
 
 def evidence_files_check(named: dict[int, tuple[str, int]]) -> list[dict[str, Any]]:
@@ -83,81 +88,77 @@ def evidence_files_check(named: dict[int, tuple[str, int]]) -> list[dict[str, An
     return bad
 
 
-# The columns the check reads, in the order of ``_ROWS_SQL``.
-ROW_FIELDS = (
-    *chain.HASHED_FIELDS,
-    "reason",
-    "personal",
-    "personal_salt",
-    "prev_hash",
-    "hash",
-)
-JSON_FIELDS = frozenset({"payload", "evidence", "personal_digests", "personal"})
-# On PostgreSQL the rows come as text from one cursor, JSON parsed by orjson
-# and the time already in the hash's spelling: the ORM's model instances cost
-# most of the check's time at a city's ten million entries.
-_ROWS_SQL = "SELECT {} FROM ledger_ledgerentry WHERE seq > %s ORDER BY seq LIMIT %s".format(  # noqa: S608 (our columns)
-    ", ".join(
-        "to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-        if name == "recorded_at"
-        else f"{name}::text"
-        if name in JSON_FIELDS
-        else name
-        for name in ROW_FIELDS
-    )
-)
+# Parallel check (PostgreSQL): below this many entries one process is sooner
+# than starting others; each worker process takes several ranges in turn,
+# which evens out ranges that cost more (the people registered first carry
+# six personal digests an entry).
+PARALLEL_MIN_ENTRIES = 200_000
+RANGES_PER_WORKER = 4
+_workers_default: ContextVar[int | None] = ContextVar("ledger_verify_workers", default=None)
 
 
-class Row(SimpleNamespace):
-    """One entry as the check reads it (attributes like a ``LedgerEntry``),
-    its JSON parsed by orjson; ``exact()`` parses it again with the standard
-    library, which keeps what orjson would round (integers beyond 64 bits)."""
-
-    def exact(self) -> Row:
-        return Row(**{**vars(self), **{name: json.loads(text) for name, text in self.texts.items()}})
+def _cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def ledger_rows(chunk_size: int) -> Iterator[Any]:
-    """Every entry in sequence order, read ``chunk_size`` at a time by
-    sequence number (keyset: no OFFSET, no long-open cursor)."""
-    if connection.vendor != "postgresql":
-        yield from LedgerEntry.objects.order_by("seq").iterator(chunk_size=chunk_size)
-        return
-    after = 0
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(_ROWS_SQL, [after, chunk_size])
-            rows = cursor.fetchall()
-        for values in rows:
-            row = Row(**dict(zip(ROW_FIELDS, values, strict=True)))
-            row.texts = {name: getattr(row, name) for name in JSON_FIELDS}
-            for name, text in row.texts.items():
-                setattr(row, name, orjson.loads(text))
-            yield row
-        if len(rows) < chunk_size:
-            return
-        after = rows[-1][0]
+def _shared_view() -> bool:
+    """Whether another connection sees the rows this one sees: PostgreSQL,
+    outside any transaction (a test's transaction, an atomic block, rows
+    not yet committed)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block and connection.get_autocommit()
 
 
-def _hash_matches(entry: Any) -> bool:
-    return chain.entry_hash_matches(entry) or (isinstance(entry, Row) and chain.entry_hash_matches(entry.exact()))
+def _processes(workers: int | None, last: int) -> int:
+    """How many processes check the chain: the ``workers`` asked for (the
+    CPUs by default), or one where others would not help or cannot work:
+    a short chain, SQLite, rows other connections would not see
+    (``_shared_view``), a daemonic process (a Celery prefork worker cannot
+    have children) or one with other threads (forking it is unsafe)."""
+    if workers is None:
+        workers = _workers_default.get() or _cpu_count()
+    if workers <= 1 or last < PARALLEL_MIN_ENTRIES or not _shared_view():
+        return 1
+    if multiprocessing.current_process().daemon or threading.active_count() > 1:
+        return 1
+    return workers if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
-def _personal_mismatch(entry: Any) -> str | None:
-    mismatch = chain.personal_mismatch(entry)
-    return chain.personal_mismatch(entry.exact()) if mismatch and isinstance(entry, Row) else mismatch
+def _parts(first: int, last: int, processes: int, chunk_size: int, files: bool) -> Generator[Range, None, None]:
+    """The results of checking the chain's ranges, in order: one range in
+    this process, or several in ``processes`` worker processes. An entry
+    numbered below 1 (forged: the chain starts at 1) is where a walk from
+    the lowest number stops, as it did when the check read every row."""
+    if first < 1:
+        yield Range(first_seq=first)
+    elif processes > 1:
+        ranges = ledger_ranges(last, processes * RANGES_PER_WORKER)
+        yield from ranges_in_processes(ranges, processes, chunk_size, files)
+    elif last > 0:
+        yield range_check(1, last, chunk_size, files, ahead=_shared_view())
 
 
-def _listed(entry: LedgerEntry, key: str) -> set[int]:
-    values = entry.payload.get(key) if isinstance(entry.payload, dict) else None
-    return {v for v in values if isinstance(v, int)} if isinstance(values, list) else set()
+@contextlib.contextmanager
+def ledger_verify_workers(workers: int | None) -> Iterator[None]:
+    """``ledger_verify``'s default number of worker processes within the
+    block (``manage.py ledger_verify --workers``); None for the CPUs."""
+    token = _workers_default.set(workers)
+    try:
+        yield
+    finally:
+        _workers_default.reset(token)
 
 
-def ledger_verify(chunk_size: int = 5000, *, files: bool = True) -> VerifyResult:
+def ledger_verify(chunk_size: int = 5000, *, files: bool = True, workers: int | None = None) -> VerifyResult:
     """Check every entry in sequence order: no gap, each ``prev_hash`` is the
     previous entry's hash, each hash recomputes, each personal digest matches,
     and a cleared personal part is empty. Stops at the first bad entry and
     names its sequence number (for a removed entry, the missing number).
+    The chain is the entries up to the last one when the check starts.
+
+    On PostgreSQL a long chain is cut into ranges checked by ``workers``
+    processes at once (``_processes`` says when not); the ranges are joined
+    in order (each one's first entry must follow the range before), so the
+    result is the one a single walk gives, the first bad entry included.
 
     Then two checks over the whole chain: every entry whose personal part
     was cleared must be listed as cleared by a purge's entry
@@ -167,6 +168,11 @@ def ledger_verify(chunk_size: int = 5000, *, files: bool = True) -> VerifyResult
     deleted (``evidence_file``, naming the first entry that cites a
     missing or changed one)."""
     started = time.monotonic()
+    bounds = LedgerEntry.objects.aggregate(first=Min("seq"), last=Max("seq"))
+    first = 1 if bounds["first"] is None else bounds["first"]
+    last = bounds["last"] or 0
+    processes = _processes(workers, last) if first >= 1 else 1
+    parts = _parts(first, last, processes, chunk_size, files)
     expected_seq, prev_hash, count = 1, chain.GENESIS_HASH, 0
     first_bad: int | None = None
     problem = ""
@@ -174,28 +180,26 @@ def ledger_verify(chunk_size: int = 5000, *, files: bool = True) -> VerifyResult
     cleared_found: set[int] = set()
     cleared_listed: set[int] = set()
     purged_documents: set[int] = set()
-    for entry in ledger_rows(chunk_size):
-        if entry.seq != expected_seq:
-            first_bad, problem = expected_seq, "missing"
-        elif entry.prev_hash != prev_hash:
-            first_bad, problem = entry.seq, "prev_hash"
-        elif not _hash_matches(entry):
-            first_bad, problem = entry.seq, "hash"
-        elif (mismatch := _personal_mismatch(entry)) is not None:
-            first_bad, problem = entry.seq, f"personal:{mismatch}"
-        if first_bad is not None:
-            break
-        if not entry.personal_salt:
-            cleared_found.add(entry.seq)
-        if entry.payload:
-            cleared_listed |= _listed(entry, CLEARED)
-            purged_documents |= _listed(entry, DOCUMENTS_PURGED)
-        if files:
-            for document, sha256 in evidence_named(entry):
-                named.setdefault(document, (sha256, entry.seq))
-        count += 1
-        expected_seq += 1
-        prev_hash = entry.hash
+    with contextlib.closing(parts):
+        for part in parts:
+            if part.first_seq is None:  # no entry in the range
+                continue
+            if part.first_seq != expected_seq:
+                first_bad, problem = expected_seq, "missing"
+            elif part.first_prev != prev_hash:
+                first_bad, problem = part.first_seq, "prev_hash"
+            else:
+                count += part.count
+                if part.count:
+                    expected_seq, prev_hash = part.last_seq + 1, part.last_hash
+                cleared_found |= part.cleared_found
+                cleared_listed |= part.cleared_listed
+                purged_documents |= part.purged_documents
+                for document, citation in part.named.items():
+                    named.setdefault(document, citation)
+                first_bad, problem = part.first_bad, part.problem
+            if first_bad is not None:
+                break
     stray = sorted(cleared_found - cleared_listed)
     if first_bad is None and stray:
         first_bad, problem = stray[0], "personal_cleared"
@@ -213,4 +217,5 @@ def ledger_verify(chunk_size: int = 5000, *, files: bool = True) -> VerifyResult
         seconds=round(time.monotonic() - started, 3),
         files_checked=len(named),
         files_bad=files_bad,
+        workers=processes,
     )

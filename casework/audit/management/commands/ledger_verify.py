@@ -3,12 +3,17 @@ names, compare with the last good check's head, and keep the result (as
 the nightly run does). Prints one line of JSON; exit 0 when intact, 1
 naming the first bad sequence number when not.
 
+``--workers N`` checks the chain in N processes at once on PostgreSQL (by
+default one per CPU; a short chain is checked in one, see
+``casework.ledger.verify``).
+
 ``--pack FILE`` checks an evidence pack's JSON against the ledger instead:
 whether every entry in it is still the one in the chain (casework/audit/packs.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -19,6 +24,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from casework.audit.integrity import integrity_check_run
 from casework.audit.models import IntegrityCheck
 from casework.audit.packs import pack_check
+from casework.ledger.verify import ledger_verify_workers
+
+
+def _workers(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"a number of processes, 1 or more: {value!r}")
+    return int(value)
 
 
 class Command(BaseCommand):
@@ -26,12 +38,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--pack", type=Path, help="an evidence pack's JSON file to check against the ledger")
+        parser.add_argument(
+            "--workers",
+            type=_workers,
+            metavar="N",
+            help="processes checking ranges of the chain at once (PostgreSQL; default: one per CPU, 1: no others)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["pack"] is not None:
-            self._pack(options["pack"])
-            return
-        check = integrity_check_run(trigger=IntegrityCheck.Trigger.COMMAND)
+        with ledger_verify_workers(options["workers"]):
+            if options["pack"] is not None:
+                self._pack(options["pack"])
+                return
+            check = integrity_check_run(trigger=IntegrityCheck.Trigger.COMMAND)
         summary = {
             "check": check.pk,
             "entries": check.entries,
