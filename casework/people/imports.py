@@ -4,7 +4,8 @@ Every row is checked first, with the same rules as ``person_register``
 (``rules.person_clean``), and every broken rule of every row is reported
 with its row number. The valid rows are then written idempotently, keyed by
 ID number, in batches: each batch prefetches the existing people by ID number,
-then ``bulk_create`` / ``bulk_update`` and one ledger entry, all in one
+then inserts the new people (``COPY`` on PostgreSQL, ``bulk_create``
+elsewhere), updates the changed ones and appends one ledger entry, all in one
 transaction. Re-running the same file finds nothing to change and writes
 nothing. See docs/people.md for the columns and why the ledger gets one entry
 per batch rather than per row.
@@ -17,13 +18,14 @@ import hashlib
 import io
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -391,13 +393,97 @@ def _update_people(people: list[Person], fields: list[str]) -> None:
             )
 
 
+def _existing_people(numbers: list[str]) -> dict[str, Person]:
+    """The batch's people already registered, by ID number, locked until the
+    batch commits."""
+    return {p.id_number: p for p in Person.objects.select_for_update().filter(id_number__in=numbers)}
+
+
+def _copy_supported() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# Field classes whose ``get_db_prep_save`` on PostgreSQL returns a value of
+# these exact types unchanged (CharField's ``to_python`` keeps a str, the
+# backend's ``adapt_datefield_value`` keeps a date, an integer key stays
+# itself, an aware datetime is only ever changed when naive): such values
+# skip the call, everything else takes it.
+_PASS_THROUGH: dict[type[models.Field], tuple[type, ...]] = {
+    models.CharField: (str, type(None)),
+    models.TextField: (str, type(None)),
+    models.BooleanField: (bool, type(None)),
+    models.DateField: (date, type(None)),
+    models.DateTimeField: (type(None),),  # and aware datetimes, below
+}
+_INTEGER_KEYS = (models.AutoField, models.BigAutoField, models.IntegerField, models.BigIntegerField)
+
+
+def _copy_value(field: models.Field, db: BaseDatabaseWrapper) -> Callable[[models.Model], Any]:
+    """What ``bulk_create`` would send for ``field`` of a new object: its
+    ``pre_save(obj, add=True)`` (``auto_now`` stamps the time) through
+    ``get_db_prep_save`` (a JSON field's value comes back as psycopg's
+    ``Jsonb``)."""
+    attname = field.attname
+    prep = field.get_db_prep_save
+    pre_save = None if type(field).pre_save is models.Field.pre_save else field.pre_save
+    same: tuple[type, ...] = _PASS_THROUGH.get(type(field), ())
+    if type(field) is models.ForeignKey and type(cast(models.ForeignKey, field).target_field) in _INTEGER_KEYS:
+        same = (int, type(None))
+    aware_ok = type(field) is models.DateTimeField
+
+    def value(obj: models.Model) -> Any:
+        raw = getattr(obj, attname) if pre_save is None else pre_save(obj, True)
+        if type(raw) in same or (aware_ok and type(raw) is datetime and raw.utcoffset() is not None):
+            return raw
+        if hasattr(raw, "resolve_expression"):
+            raise TypeError(f"{field.name}: an expression cannot be written with COPY")
+        return prep(raw, db)
+
+    return value
+
+
+def _copy_people(people: list[Person]) -> None:
+    """Insert ``people`` with one ``COPY … FROM STDIN``: the values
+    ``bulk_create`` would store (every concrete field but the generated
+    ones and the auto primary key), without building an ``INSERT`` of
+    thirty thousand parameters. The new primary keys are not read back:
+    nothing after the insert needs them. A database error (a unique
+    violation) is raised as Django's own ``IntegrityError`` and friends, as
+    ``bulk_create`` raises it, and the caller's transaction rolls back."""
+    meta = Person._meta
+    fields = [
+        cast(models.Field, f)
+        for f in meta.concrete_fields
+        # As bulk_create leaves them out of the INSERT (AutoField covers Big and Small).
+        if not f.generated and not isinstance(f, models.AutoField)
+    ]
+    db = connections[DEFAULT_DB_ALIAS]  # what ``connection`` stands for, without its lookup per value
+    columns = [_copy_value(f, db) for f in fields]
+    quote = db.ops.quote_name
+    # Identifiers come from the model's metadata; the values travel as COPY data.
+    sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    # Django's wrapper turns psycopg's errors into django.db's, as for any query.
+    with db.cursor() as cursor, db.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        for person in people:
+            copy.write_row([column(person) for column in columns])
+
+
+def _insert_people(people: list[Person]) -> None:
+    if not people:
+        return
+    if _copy_supported():
+        _copy_people(people)
+    else:
+        Person.objects.bulk_create(people, batch_size=DEFAULT_BATCH_SIZE)
+
+
 def _write_batch(
     batch: list[_Row], present: set[str], result: ImportResult, batch_no: int, actor: dict[str, Any]
 ) -> None:
     update_fields = sorted({f for c in present for f in COLUMN_FIELDS.get(c, ())} | set(_ALWAYS) | {"name"})
     with transaction.atomic():
         numbers = [row.values["id_number"] for row in batch]
-        existing = {p.id_number: p for p in Person.objects.select_for_update().filter(id_number__in=numbers)}
+        existing = _existing_people(numbers)
         now = timezone.now()
         created: list[Person] = []
         updated: list[Person] = []
@@ -417,7 +503,7 @@ def _write_batch(
             person.updated_at = now
             updated.append(person)
             changed_fields.update(diff)
-        Person.objects.bulk_create(created, batch_size=DEFAULT_BATCH_SIZE)
+        _insert_people(created)
         if updated:
             _update_people(updated, sorted({*changed_fields, "updated_at"}))
         if created or updated:
