@@ -71,7 +71,10 @@ class Decision:
 
 def _memberships(user: User, action: str, at: datetime, roles: Iterable[str] | None = None) -> list[Membership]:
     codes = [code for code, role in ROLES.items() if action in role.actions and (roles is None or code in roles)]
-    return list(Membership.objects.current(at).filter(user=user, role__in=codes).select_related("unit"))
+    memberships = list(Membership.objects.current(at).filter(user=user, role__in=codes).select_related("unit"))
+    for membership in memberships:
+        membership.user = user  # named in the decision's message: no query to read it again
+    return memberships
 
 
 def permitted_anywhere(user: AnyUser, action: str) -> bool:

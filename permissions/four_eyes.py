@@ -24,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from casework.accounts.models import User
-from casework.org.models import Unit
+from casework.org.models import Unit, unit_path_ancestors
 from casework.people.models import HouseholdMember, Person
 
 APPROVALS = frozenset({"case.decide", "payment.decide"})
@@ -71,7 +71,7 @@ def _declared_conflict(user: User, parties: Parties) -> bool:
         about |= Q(organisation_code__in=list(parties.organisations))
     for unit in parties.units:
         # A conflict with a unit covers everything under it.
-        about |= Q(unit__path__in=[a.path for a in unit.ancestors()])
+        about |= Q(unit__path__in=unit_path_ancestors(unit.path))
     return user.conflicts.filter(about, withdrawn_at__isnull=True).exists()
 
 

@@ -54,6 +54,11 @@ class CaseBrief(serializers.Serializer):
         return state_label(case)
 
 
+# One bound serializer for every row of a list: building a nested serializer
+# per task cost about a fifth of an inbox page's time.
+CASE_BRIEF = CaseBrief()
+
+
 class ActionOut(serializers.Serializer):
     name = serializers.CharField()
     title = serializers.CharField()
@@ -106,7 +111,7 @@ class TaskOut(TaskDue):
 
     @extend_schema_field(CaseBrief)
     def get_case(self, task: Task) -> dict[str, Any]:
-        return dict(CaseBrief(task.process.case).data)
+        return dict(CASE_BRIEF.to_representation(task.process.case))
 
     def get_assignee(self, task: Task) -> str | None:
         return task.owner.get_username() if task.owner is not None else None

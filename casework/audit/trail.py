@@ -140,21 +140,17 @@ def case_timeline(user: User, case: Case) -> list[TimelineStep]:
     tasks = list(Task.objects.filter(process_id=case.pk).select_related("deadline").order_by("created", "pk"))
     steps = []
     for entry in entries:
-        # The task open when the entry was written (a step's entry and its
-        # task's end share the transaction); an opening entry has none, its
-        # first task being created in the same moment.
-        opening = not entry.from_state and bool(entry.to_state)
+        # The task of the step the entry was taken from: the latest task of
+        # the entry's from-state created before it (a case's open task is
+        # the step of its state; the entry is written after the task ends,
+        # at the end of the transaction). An opening entry has none.
         task = (
-            None
-            if opening
-            else next(
-                (
-                    t
-                    for t in reversed(tasks)
-                    if t.created <= entry.recorded_at and (t.finished is None or t.finished >= entry.recorded_at)
-                ),
+            next(
+                (t for t in reversed(tasks) if t.flow_task.name == entry.from_state and t.created <= entry.recorded_at),
                 None,
             )
+            if entry.from_state
+            else None
         )
         deadline = getattr(task, "deadline", None) if task is not None else None
         steps.append(TimelineStep(entry, task, deadline.due if deadline is not None else None))

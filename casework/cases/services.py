@@ -3,7 +3,9 @@ taking one step of a transition table, and attaching documents."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.files import File
@@ -26,8 +28,9 @@ from casework.cases.models import Case, CaseNumberCounter
 from casework.cases.transitions import Table, Transition
 from casework.district.selectors import district_of
 from casework.errors import Conflict, NotAllowed, RuleViolation
-from casework.ledger.services import ledger_append
-from casework.org.models import PATH_SEGMENT_WIDTH, Membership, Unit
+from casework.ledger.models import LedgerEntry
+from casework.ledger.services import ledger_append, ledger_appends_last, ledger_later
+from casework.org.models import Membership, Unit, unit_path_ancestors
 from notifications.services import outbox_queue
 from permissions.access import acting_as, can
 from permissions.roles import ROLES, Reach
@@ -41,14 +44,46 @@ def case_subject(case: Case) -> tuple[str, str]:
     return ("cases.case", str(case.pk))
 
 
+# The case a caller has just locked and is handing down (``case_held``).
+_held: ContextVar[Case | None] = ContextVar("case_held", default=None)
+
+
+@contextmanager
+def case_held(case: Case) -> Iterator[None]:
+    """Within this block ``case_lock(case)`` returns ``case`` as it is: the
+    caller locked it in this transaction and hands it to a service that
+    locks again (``task_complete`` to a case type's decide service). Only
+    that very instance counts; any other is locked and read afresh."""
+    token = _held.set(case)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def case_lock(case: C) -> C:
-    """Lock the case for the rest of the transaction and return it fresh.
+    """Lock the case for the rest of the transaction and return it fresh,
+    with its unit, person and filer (what a step reads).
 
     Always the base row first (``cases_case``), then the type's own row, so
     two flows taking locks never wait on each other in opposite orders.
     Must run inside ``transaction.atomic``."""
-    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
-    return type(case).objects.select_for_update().get(pk=case.pk)
+    if _held.get() is case:
+        return case
+    return cases_lock(type(case), [case.pk])[case.pk]
+
+
+def _lock_of(model: type[Case]) -> tuple[str, ...]:
+    """``select_for_update(of=…)`` for a case type's row and its parents'
+    rows (case, viewflow's process), not the rows joined to them: a lock
+    on the unit or the person would hold up every other case of theirs."""
+    names, prefix = ["self"], ""
+    current: Any = model._meta
+    while parents := [link for link in current.parents.values() if link is not None]:
+        prefix = f"{prefix}__{parents[0].name}" if prefix else parents[0].name
+        names.append(prefix)
+        current = parents[0].related_model._meta
+    return tuple(names)
 
 
 def cases_lock(model: type[C], ids: Iterable[int]) -> dict[int, C]:
@@ -56,7 +91,11 @@ def cases_lock(model: type[C], ids: Iterable[int]) -> dict[int, C]:
     id order, then the type's rows; returns them fresh by id."""
     wanted = sorted(set(ids))
     list(Case.objects.select_for_update().filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
-    locked = model.objects.select_for_update(of=("self",)).filter(pk__in=wanted).select_related("unit", "person")
+    locked = (
+        model.objects.select_for_update(of=_lock_of(model))
+        .filter(pk__in=wanted)
+        .select_related("unit", "person", "filed_by")
+    )
     return {case.pk: case for case in locked.order_by("pk")}
 
 
@@ -171,25 +210,33 @@ def case_step(
     fresh.state = transition.target_state(fresh)
     fresh.save(update_fields=["state", "updated_at"])
     stored = documents_store(case=fresh, checked=checked, by=by)
-    entry = ledger_append(
-        action=f"{fresh.case_type}.{action}",
-        subject=case_subject(fresh),
-        subject_unit=fresh.unit,
-        from_state=before,
-        to_state=fresh.state,
-        reason=reason,
-        payload={"number": fresh.number, **(payload or {})},
-        personal={**(personal or {}), **documents_personal(stored)},
-        evidence=[*(evidence or []), *documents_evidence([*earlier, *stored])],
-        **acting,
-    )
-    documents_link(stored, entry)
-    outbox_queue(
-        event=f"{fresh.case_type}.{action}",
-        subject=case_subject(fresh),
-        recipients=[u for u in (*next_actors(fresh, table), *filer(fresh)) if by is None or u.pk != by.pk],
-        payload={"number": fresh.number, "from_state": before, "to_state": fresh.state, "ledger_seq": entry.seq},
-    )
+    after, number = fresh.state, fresh.number  # as they are now, not at the end of the transaction
+    recipients = [u for u in (*next_actors(fresh, table), *filer(fresh)) if by is None or u.pk != by.pk]
+
+    def record() -> LedgerEntry:
+        entry = ledger_append(
+            action=f"{fresh.case_type}.{action}",
+            subject=case_subject(fresh),
+            subject_unit=fresh.unit,
+            from_state=before,
+            to_state=after,
+            reason=reason,
+            payload={"number": number, **(payload or {})},
+            personal={**(personal or {}), **documents_personal(stored)},
+            evidence=[*(evidence or []), *documents_evidence([*earlier, *stored])],
+            **acting,
+        )
+        documents_link(stored, entry)
+        outbox_queue(
+            event=f"{fresh.case_type}.{action}",
+            subject=case_subject(fresh),
+            recipients=recipients,
+            payload={"number": number, "from_state": before, "to_state": after, "ledger_seq": entry.seq},
+        )
+        return entry
+
+    # Last in the transaction when the caller allows it (``ledger_appends_last``).
+    ledger_later(record)
     return fresh, transition
 
 
@@ -211,7 +258,7 @@ def case_decide(
     documents as evidence, notifications), then let ``apply`` record what the
     step established on the locked case and save the fields it names, all in
     one transaction that also removes stored files if it rolls back."""
-    with atomic_with_files():
+    with ledger_appends_last(atomic_with_files()):
         fresh, _transition = case_step(
             case=case,
             table=table,
@@ -276,12 +323,6 @@ def next_memberships(case: Case, table: Table) -> list[Membership]:
 def next_actors(case: Case, table: Table) -> list[User]:
     """Who may take a step from the case's state now (``next_memberships``)."""
     return [m.user for m in next_memberships(case, table)]
-
-
-def unit_path_ancestors(path: str) -> list[str]:
-    """The paths of a unit and every unit above it, top first."""
-    segment = PATH_SEGMENT_WIDTH + 1
-    return [path[: 1 + segment * i] for i in range(1, (len(path) - 1) // segment + 1)]
 
 
 def held_step(case: Case, user: User) -> Transition | None:

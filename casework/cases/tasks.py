@@ -27,9 +27,9 @@ from casework.cases import data as d
 from casework.cases.delegation import stands_in_for
 from casework.cases.documents import Attachment, atomic_with_files
 from casework.cases.models import Case
-from casework.cases.services import case_lock, case_subject, held_step
+from casework.cases.services import case_held, case_lock, case_subject, held_step
 from casework.errors import Conflict, NotAllowed, RuleViolation
-from casework.ledger.services import ledger_append
+from casework.ledger.services import ledger_append, ledger_appends_last
 from notifications.services import outbox_queue
 from permissions.access import acting_as
 
@@ -44,6 +44,13 @@ def register_decider(case_type: str, decide: Decide) -> None:
     DECIDERS[case_type] = decide
 
 
+def _case_of_task_lock(task: Task) -> Case:
+    """Lock and read the case of ``task`` as its own type (the flow names
+    the type: no query to find it)."""
+    model: type[Case] = task.flow_task.flow_class.process_class
+    return case_lock(model(pk=task.process_id))
+
+
 def task_complete(
     *,
     task: Task,
@@ -56,8 +63,10 @@ def task_complete(
     """Take ``action`` on the case of ``task`` and move the flow on.
     ``documents`` go with the step (see ``case_step``). ``by`` None is the
     system (the deadline scan taking a step on expiry)."""
-    with atomic_with_files():
-        case = case_lock(task.process.coerced)
+    # The step's trail entry is written after the flow has moved on: the
+    # chain's lock is then held only for the last statements (``ledger_appends_last``).
+    with ledger_appends_last(atomic_with_files()):
+        case = _case_of_task_lock(task)
         fresh = Task.objects.select_for_update().get(pk=task.pk)
         if fresh.status not in OPEN or fresh.flow_task.name != case.state:
             raise Conflict(_("任务：已被他人处理，请刷新后再试。"), code="task.already_done", field="task")
@@ -71,11 +80,14 @@ def task_complete(
                 code="task.claimed_by_other",
                 field="task",
             )
-        case = DECIDERS[case.case_type](
-            case=case, action=action, reason=reason, data=data or {}, by=by, documents=documents
-        )
+        with case_held(case):
+            case = DECIDERS[case.case_type](
+                case=case, action=action, reason=reason, data=data or {}, by=by, documents=documents
+            )
         # viewflow's transitions check no permission when called from code
         # (the decide service asked ours); they only move the task's status.
+        # They take the process from the task: the case, locked and current.
+        fresh.process = case
         activation = fresh.flow_task.activation_class(fresh)
         if fresh.status == STATUS.NEW:
             activation.assign(by)
@@ -89,7 +101,7 @@ def task_claim(*, task: Task, by: User) -> Task:
     """Take an open task for oneself, so colleagues see it is being handled.
     Only someone with an action on it now may claim it."""
     with transaction.atomic():
-        case = case_lock(task.process.coerced)
+        case = _case_of_task_lock(task)
         fresh = Task.objects.select_for_update().get(pk=task.pk)
         if fresh.status != STATUS.NEW or fresh.flow_task.name != case.state:
             raise Conflict(_("任务：已被认领或已办结。"), code="task.not_claimable", field="task")
@@ -103,7 +115,7 @@ def task_reassign(*, task: Task, to: User | None, by: User, reason: str) -> Task
     """An approver of the case's unit (``case.reassign``) gives an open task
     to someone who may take its step, with a reason. The due date stays."""
     with transaction.atomic():
-        case = case_lock(task.process.coerced)
+        case = _case_of_task_lock(task)
         fresh = Task.objects.select_for_update().get(pk=task.pk)
         if fresh.status not in (STATUS.NEW, STATUS.ASSIGNED) or fresh.flow_task.name != case.state:
             raise Conflict(_("任务：已被他人处理，请刷新后再试。"), code="task.already_done", field="task")

@@ -19,7 +19,7 @@ from casework.cases.notices import NoticeObjection
 from casework.hardship.choices import Category, Cause, ExitReason, ExpenseKind, ReviewOutcome, State
 from casework.ledger.models import LedgerEntry
 from casework.people.choices import Relation
-from permissions.four_eyes import Parties
+from permissions.four_eyes import APPROVALS, Parties
 
 
 class HardshipCase(Case):
@@ -66,7 +66,10 @@ class HardshipCase(Case):
         """The worker and the household are the parties; who prepared the
         step is everyone who acted on the case since it was last filed (or
         since it began): the filer, the home visitor, the unit that ran the
-        evaluation and notice, the street reviewer before the district."""
+        evaluation and notice, the street reviewer before the district.
+        Only an approval asks who prepared it: other actions skip the trail."""
+        if action not in APPROVALS:
+            return super().four_eyes_parties(action)
         entries = LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(self.pk))
         last_filed = entries.filter(to_state=State.FILED).order_by("-seq").values_list("seq", flat=True).first()
         if last_filed is not None:

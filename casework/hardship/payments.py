@@ -28,7 +28,7 @@ from casework.hardship.choices import State
 from casework.hardship.models import HardshipCase
 from casework.hardship.transitions import STREET_STAFF
 from casework.ledger.services import ledger_append
-from casework.org.models import Membership, Unit
+from casework.org.models import Membership, Unit, unit_path_ancestors
 from notifications.services import outbox_queue
 from permissions.access import acting_as
 from permissions.roles import FINANCE_OFFICER
@@ -229,7 +229,7 @@ def payment_request(
 def payment_deciders(line: BudgetLine) -> list[User]:
     """The finance officers who may decide payments from ``line``: at its
     unit or above (their role reaches down)."""
-    paths = [a.path for a in line.unit.ancestors()]
+    paths = unit_path_ancestors(line.unit.path)
     memberships = Membership.objects.current().filter(role=FINANCE_OFFICER, unit__path__in=paths)
     return [m.user for m in memberships.select_related("user")]
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,6 +24,97 @@ _CHAIN_LOCK_KEY = 0x4C454447  # "LEDG"
 SYSTEM_ACTOR = "system"
 # Rows per INSERT when many entries are appended at once.
 BULK_BATCH = 500
+
+
+@dataclass
+class _PutOff:
+    """What the outermost ``ledger_appends_last`` block holds: records put
+    off (each with the savepoints open then), and the entries written where
+    a savepoint opened since could roll them back alone, to be found again
+    before the block ends."""
+
+    records: list[tuple[tuple[str | None, ...], Callable[[], LedgerEntry]]] = field(default_factory=list)
+    exposed: list[tuple[int, str]] = field(default_factory=list)
+
+
+_put_off: ContextVar[_PutOff | None] = ContextVar("ledger_put_off", default=None)
+
+
+@contextmanager
+def ledger_appends_last(transaction_block: AbstractContextManager[object]) -> Iterator[None]:
+    """Open ``transaction_block`` (a transaction or savepoint) with the
+    chain's lock put as late in it as it can go.
+
+    An append takes the chain's one lock and holds it until commit, so every
+    statement after it in the same transaction keeps all other appends
+    waiting. Inside this block ``ledger_later`` keeps a step's record (its
+    append and what needs the entry) until the block ends, after the rest of
+    the step's work (the flow moving on, the next due date), still inside
+    ``transaction_block``.
+
+    The trail keeps the order of events: what an enclosing block put off is
+    written before this one opens its savepoint (so a step's checks see the
+    steps before it), and any other append writes it first. Nested blocks
+    leave their records to the outermost one; one left by an exception drops
+    the records it added, as its savepoint drops their rows. A record that
+    had to be written inside a savepoint opened after it was put off (a
+    service of the step appending in its own ``atomic``) is looked for again
+    at the end: if that savepoint rolled back alone, the whole block fails
+    rather than leave a step without its entry."""
+    ledger_later_flush()
+    with transaction_block:
+        put_off = _put_off.get()
+        if put_off is not None:
+            mark = len(put_off.records)
+            try:
+                yield
+            except BaseException:
+                del put_off.records[mark:]
+                raise
+            return
+        put_off = _PutOff()
+        token = _put_off.set(put_off)
+        try:
+            yield
+            ledger_later_flush()
+            _still_there(put_off.exposed)
+        finally:
+            _put_off.reset(token)
+
+
+def ledger_later(record: Callable[[], LedgerEntry]) -> None:
+    """Run ``record`` (which appends one entry and returns it) at the end of
+    the enclosing ``ledger_appends_last`` block, or now outside one."""
+    put_off = _put_off.get()
+    if put_off is None:
+        record()
+    else:
+        put_off.records.append((tuple(connection.savepoint_ids), record))
+
+
+def ledger_later_flush() -> None:
+    """Run the records put off so far, in order."""
+    put_off = _put_off.get()
+    if put_off is None or not put_off.records:
+        return
+    here = tuple(connection.savepoint_ids)
+    records, put_off.records = put_off.records, []
+    token = _put_off.set(None)  # a record's own append must not run the next one first
+    try:
+        for at, record in records:
+            entry = record()
+            if at[: len(here)] != here:  # inside a savepoint opened since: it could roll back alone
+                put_off.exposed.append((entry.seq, entry.hash))
+    finally:
+        _put_off.reset(token)
+
+
+def _still_there(entries: list[tuple[int, str]]) -> None:
+    if not entries:
+        return
+    found = LedgerEntry.objects.filter(seq__in=[seq for seq, _hash in entries]).values_list("seq", "hash")
+    if set(found) != set(entries):
+        raise RuntimeError("a step's trail entry was rolled back with a savepoint of its own: the step is undone too")
 
 
 def json_safe(value: Any) -> Any:
@@ -137,7 +231,10 @@ def ledger_append_many(entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
     entries = list(entries)
     if not entries:
         return []
-    with transaction.atomic():
+    ledger_later_flush()  # entries put off by earlier steps go first
+    # No savepoint of its own inside a caller's transaction (one round trip
+    # less a step): a failure here fails the caller's whole step anyway.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         head = LedgerEntry.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (head[0], head[1]) if head else (0, chain.GENESIS_HASH)

@@ -21,6 +21,13 @@ from permissions.roles import ROLE_CHOICES
 PATH_SEGMENT_WIDTH = 8
 
 
+def unit_path_ancestors(path: str) -> list[str]:
+    """The paths of a unit and every unit above it, top first: prefixes of
+    its own path, so no query is needed to know them."""
+    segment = PATH_SEGMENT_WIDTH + 1
+    return [path[: 1 + segment * i] for i in range(1, (len(path) - 1) // segment + 1)]
+
+
 class UnitKind(models.TextChoices):
     CITY = "city", _("市总工会")
     DISTRICT = "district", _("区总工会")
@@ -126,9 +133,7 @@ class Unit(models.Model):
 
     def ancestors(self) -> UnitQuerySet:
         """This unit and the units above it, top first."""
-        width = PATH_SEGMENT_WIDTH + 1
-        prefixes = [self.path[: 1 + width * i] for i in range(1, self.depth + 2)]
-        return Unit.objects.filter(path__in=prefixes).order_by("depth")
+        return Unit.objects.filter(path__in=unit_path_ancestors(self.path)).order_by("depth")
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
