@@ -169,13 +169,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def web_server(url: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """gunicorn serving the project on a free port, DEBUG off, two workers
-    (one per core)."""
+def web_server(url: str, settings: str = "casework.settings") -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """gunicorn serving the project (or, with ``bench.peer_settings``, the
+    peer's viewflow pages) on a free port, DEBUG off, two workers (one per
+    core)."""
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     # Plain HTTP on loopback stands in for the TLS proxy of production.
-    env = env_for(url, ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING", SECURE_SSL_REDIRECT="0")
+    env = env_for(
+        url, ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING", SECURE_SSL_REDIRECT="0", DJANGO_SETTINGS_MODULE=settings
+    )
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "casework.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2", "-t", "120"],
         env=env,
@@ -301,12 +304,22 @@ def transition_client(
     kind: str, url: str, jobs: list[Any], barrier: Any, seconds: float, count_queries: bool, out: Any
 ) -> None:
     """One client process: set Django up, warm, wait for the others, then
-    work through ``jobs`` for ``seconds``; put what it did on ``out``."""
+    work through ``jobs`` for ``seconds``; put what it did on ``out``.
+    ``kind``: ``casework`` or ``peer`` from code, ``casework@<base>`` or
+    ``peer@<base>`` over HTTP against the server at ``<base>``."""
+    kind, _at, web = kind.partition("@")
     django_setup(url, "bench.peer_settings" if kind == "peer" else "casework.settings")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    step: Callable[[Any], int] = peer_job if kind == "peer" else review_job
+    step: Callable[[Any], int]
+    if web:
+        http = HttpSteps(web)
+        http.log_in(kind, jobs)  # before the clock: a login hashes a password
+        step = http.peer_job if kind == "peer" else http.review_job
+        count_queries = False  # the server's statements, not the client's
+    else:
+        step = peer_job if kind == "peer" else review_job
     work = iter(jobs)
     unmeasured = sum(step(job) for job in [next(work) for _ in range(2)])  # warm: imports, connection, caches
     queries = None
@@ -344,14 +357,10 @@ def review_job(job: tuple[int, str]) -> int:
     from viewflow.workflow.models import Task
 
     from casework.cases.tasks import OPEN, task_complete
-    from casework.hardship.choices import ReviewOutcome
 
     case_id, username = job
     by = _user(username)
-    for action, data in (
-        ("start_review", {}),
-        ("complete_review", {"outcome": ReviewOutcome.CONTINUE, "notes": "基准测试：家庭情况无变化，继续帮扶。"}),
-    ):
+    for action, data in REVIEW:
         task = Task.objects.select_related("process").get(process_id=case_id, status__in=OPEN)
         task_complete(task=task, action=action, by=by, data=data)
     return 2
@@ -365,6 +374,63 @@ def peer_job(process_id: int) -> int:
     for _ in range(STEPS):
         peer_task_complete(process_id, user)
     return STEPS
+
+
+REVIEW: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("start_review", {}),
+    ("complete_review", {"outcome": "continue", "notes": "基准测试：家庭情况无变化，继续帮扶。"}),
+)
+
+
+class HttpSteps:
+    """The same steps over HTTP, as a client of each system does them: ours
+    one ``POST /api/v1/tasks/<id>/complete/`` a step (token); the peer's
+    through viewflow's own task pages as a browser does (session): assign,
+    open the form, submit it, no redirect followed. Both find a step's task
+    id in the database, outside the server's work."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.sessions: dict[str, Any] = {}
+
+    def log_in(self, kind: str, jobs: list[Any]) -> None:
+        """A session for every user the jobs act as."""
+        users = {"peer"} if kind == "peer" else {username for _case, username in jobs}
+        for username in sorted(users):
+            login = page_client if kind == "peer" else api_client
+            self.sessions[username] = login(self.base, username)
+
+    def review_job(self, job: tuple[int, str]) -> int:
+        from viewflow.workflow.models import Task
+
+        from casework.cases.tasks import OPEN
+
+        case_id, username = job
+        session = self.sessions[username]
+        for action, data in REVIEW:
+            task = Task.objects.filter(process_id=case_id, status__in=OPEN).values_list("pk", flat=True).get()
+            answer = session.post(f"{self.base}/api/v1/tasks/{task}/complete/", json={"action": action, "data": data})
+            if answer.status_code != 200:
+                raise SystemExit(f"POST complete {task}: {answer.status_code} {answer.text[:300]}")
+        return 2
+
+    def peer_job(self, process_id: int) -> int:
+        from viewflow.workflow.models import Task
+        from viewflow.workflow.status import STATUS
+
+        from bench.peer_flow import STEPS
+
+        session = self.sessions["peer"]
+        csrf = {"X-CSRFToken": session.cookies["csrftoken"]}
+        for _ in range(STEPS):
+            task = Task.objects.get(process_id=process_id, status=STATUS.NEW)
+            page = f"{self.base}/peer/{process_id}/{task.flow_task.name}/{task.pk}"
+            for method, path, expected in (("post", "assign", 302), ("get", "execute", 200), ("post", "execute", 302)):
+                answer = session.request(method, f"{page}/{path}/", headers=csrf, allow_redirects=False)
+                if answer.status_code != expected:
+                    raise SystemExit(f"{method} {page}/{path}/: {answer.status_code}")
+                _plain_http(session)  # a page may set its cookies again, marked Secure
+        return STEPS
 
 
 def clients_run(kind: str, url: str, jobs: list[Any], clients: int, seconds: float) -> dict[str, Any]:
@@ -509,7 +575,7 @@ def peer_prepare(base: str, processes: int) -> tuple[str, list[int]]:
         "import sys, json; sys.path.insert(0, '.');"
         "import django; django.setup();"
         "from django.contrib.auth import get_user_model;"
-        "get_user_model().objects.create(username='peer');"
+        f"get_user_model().objects.create_superuser(username='peer', password='{PASSWORD}');"
         "from bench.peer_flow import peer_processes_start;"
         f"print(json.dumps(peer_processes_start({processes})))"
     )
@@ -598,7 +664,7 @@ def pack_of_200(case_id: int, username: str) -> float:
         return round(time.perf_counter() - started, 2)
 
 
-PARTS = ("latency", "transitions", "peer", "pgbench", "verify", "import", "pack", "figures")
+PARTS = ("latency", "transitions", "peer", "http", "pgbench", "verify", "import", "pack", "figures")
 
 
 def main() -> None:
@@ -647,27 +713,53 @@ def main() -> None:
             report.update(latencies(web, who))
             report["web_peak_rss_mb"] = worker_peak_rss_mb(server)
 
-    if "transitions" in parts:
+    # Each job is done once: half of them from code, half over HTTP.
+    code_jobs, http_jobs = (jobs[::2], jobs[1::2]) if "http" in parts else (jobs, [])
+    if "transitions" in parts or "http" in parts:
         since = LedgerEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
         connection.close()
-        ours = {str(c): clients_run("casework", url, part, c, args.seconds) for c, part in shares(jobs)}
-        report["transitions"] = ours
-        report["queries_per_transition"] = ours["1"]["queries_per_step"]
-        steps = sum(r["steps"] + r["unmeasured_steps"] for r in ours.values())
+        runs: list[dict[str, Any]] = []
+        if "transitions" in parts:
+            ours = {str(c): clients_run("casework", url, part, c, args.seconds) for c, part in shares(code_jobs)}
+            report["transitions"] = ours
+            report["queries_per_transition"] = ours["1"]["queries_per_step"]
+            runs += ours.values()
+        if "http" in parts:
+            with web_server(url) as (web, _server):
+                over_http = {
+                    str(c): clients_run(f"casework@{web}", url, part, c, args.seconds) for c, part in shares(http_jobs)
+                }
+            report["transitions_http"] = over_http
+            runs += over_http.values()
+        steps = sum(r["steps"] + r["unmeasured_steps"] for r in runs)
         report["transitions_check"] = transitions_check([pk for pk, _u in jobs], steps, since)
-    if "peer" in parts:
-        peer_url, processes = peer_prepare(base, args.peer_processes)
-        peer = {str(c): clients_run("peer", peer_url, part, c, args.seconds) for c, part in shares(processes)}
+    if "peer" in parts or "http" in parts:
+        peer_url, processes = peer_prepare(base, args.peer_processes * (2 if "http" in parts else 1))
+        code_processes, http_processes = processes[: args.peer_processes], processes[args.peer_processes :]
+        if "peer" in parts:
+            report["peer_viewflow"] = {
+                str(c): clients_run("peer", peer_url, part, c, args.seconds) for c, part in shares(code_processes)
+            }
+        if "http" in parts:
+            with web_server(peer_url, "bench.peer_settings") as (web, _server):
+                report["peer_viewflow_http"] = {
+                    str(c): clients_run(f"peer@{web}", peer_url, part, c, args.seconds)
+                    for c, part in shares(http_processes)
+                }
         admin_sql(base, f'DROP DATABASE IF EXISTS "{database_name(peer_url)}" WITH (FORCE)')
-        report["peer_viewflow"] = peer
     if "pgbench" in parts:
         report["pgbench_tps"] = pgbench(base, [1, 4], args.seconds)
+    ratios = {}
     if {"transitions", "peer", "pgbench"} <= parts:
         ours_4 = report["transitions"]["4"]["per_s"]
-        report["ratios_at_4_clients"] = {
-            "transitions_to_peer_tasks": round(ours_4 / report["peer_viewflow"]["4"]["per_s"], 2),
-            "transitions_to_pgbench_tps": round(ours_4 / report["pgbench_tps"]["4"], 3),
-        }
+        ratios["transitions_to_peer_tasks"] = round(ours_4 / report["peer_viewflow"]["4"]["per_s"], 2)
+        ratios["transitions_to_pgbench_tps"] = round(ours_4 / report["pgbench_tps"]["4"], 3)
+    if "http" in parts:
+        ratios["http_transitions_to_peer_tasks"] = round(
+            report["transitions_http"]["4"]["per_s"] / report["peer_viewflow_http"]["4"]["per_s"], 2
+        )
+    if ratios:
+        report["ratios_at_4_clients"] = ratios
 
     if "verify" in parts:
         verified = ledger_verify(files=False)

@@ -18,6 +18,8 @@ NUMBER = (int, float)
 LATENCY = {"p50": NUMBER, "p95": NUMBER, "p99": NUMBER, "mean": NUMBER, "n": int}
 ROLES = {"street_caseworker": LATENCY, "district_approver": LATENCY}
 RATE = {"clients": int, "steps": int, "seconds": NUMBER, "per_s": NUMBER, "queries_per_step": NUMBER}
+# Over HTTP the client cannot count the server's statements.
+HTTP_RATE = {"clients": int, "steps": int, "seconds": NUMBER, "per_s": NUMBER}
 SHAPE: dict[str, Any] = {
     "preset": str,
     "rows": {"people_person": int, "cases_case": int, "ledger_ledgerentry": int, "viewflow_task": int},
@@ -29,8 +31,14 @@ SHAPE: dict[str, Any] = {
     "queries_per_transition": NUMBER,
     "transitions_check": {"reported": int, "recorded": int, "lost": int, "doubled": int},
     "peer_viewflow": {"1": RATE, "4": RATE},
+    "transitions_http": {"1": HTTP_RATE, "4": HTTP_RATE},
+    "peer_viewflow_http": {"1": HTTP_RATE, "4": HTTP_RATE},
     "pgbench_tps": {"1": NUMBER, "4": NUMBER},
-    "ratios_at_4_clients": {"transitions_to_peer_tasks": NUMBER, "transitions_to_pgbench_tps": NUMBER},
+    "ratios_at_4_clients": {
+        "transitions_to_peer_tasks": NUMBER,
+        "transitions_to_pgbench_tps": NUMBER,
+        "http_transitions_to_peer_tasks": NUMBER,
+    },
     "ledger_verify": {"ok": bool, "entries": int, "seconds": NUMBER, "entries_per_s": NUMBER},
     "member_import": {"rows": int, "seconds": NUMBER, "rows_per_s": NUMBER},
     "evidence_pack_200_entries_s": NUMBER,
