@@ -290,7 +290,7 @@ class NominationList(generics.ListCreateAPIView):
 
 
 def _above(unit: Unit) -> list[str]:
-    from casework.cases.services import unit_path_ancestors
+    from casework.org.models import unit_path_ancestors
 
     return unit_path_ancestors(unit.path)
 

@@ -32,13 +32,12 @@ from casework.calendar import add_working_days, is_working_day
 from casework.cases.models import Case
 from casework.cases.notices import notice_end, notice_rules
 from casework.cases.selectors import STATE_LABELS, TABLES
-from casework.cases.services import unit_path_ancestors
 from casework.deadlines.models import TaskDeadline
 from casework.deadlines.selectors import OPEN_STATUSES
 from casework.district.selectors import setting_value
 from casework.errors import RuleViolation
 from casework.ledger.models import LedgerEntry
-from casework.org.models import Unit, UnitKind
+from casework.org.models import Unit, UnitKind, unit_path_ancestors
 from permissions.access import require, scope
 from permissions.roles import ACTIONS, ROLES
 

@@ -38,13 +38,13 @@ from casework.accounts.models import User
 from casework.calendar import add_working_days
 from casework.cases.delegation import delegates_of
 from casework.cases.selectors import TABLES, state_label
-from casework.cases.services import case_subject, next_memberships, unit_path_ancestors
+from casework.cases.services import case_subject, next_memberships
 from casework.deadlines.models import TaskDeadline
 from casework.deadlines.selectors import OPEN_STATUSES
 from casework.district.selectors import setting_value
 from casework.errors import Conflict, RuleViolation
 from casework.ledger.services import ledger_append
-from casework.org.models import Membership
+from casework.org.models import Membership, unit_path_ancestors
 from notifications.services import outbox_queue
 from permissions.roles import ROLES, Reach
 

@@ -32,7 +32,7 @@ from casework.honours.choices import (
     VoteBody,
 )
 from casework.ledger.models import LedgerEntry
-from permissions.four_eyes import Parties
+from permissions.four_eyes import APPROVALS, Parties
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -163,6 +163,8 @@ class HonourNomination(Case):
         decider's earlier decisions do not bar their next (approve, then award)."""
         from permissions.roles import DISTRICT_CASEWORKER, ENTERPRISE_CHAIR, HONOURS_COMMITTEE, STREET_CASEWORKER
 
+        if action not in APPROVALS:  # only an approval asks who prepared it: skip the trail
+            return super().four_eyes_parties(action)
         preparers = (ENTERPRISE_CHAIR, STREET_CASEWORKER, DISTRICT_CASEWORKER, HONOURS_COMMITTEE)
         entries = LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(self.pk))
         actors = set(entries.filter(actor_role__in=preparers).exclude(actor=None).values_list("actor_id", flat=True))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.cases.models import Case
 from casework.ledger.models import LedgerEntry
 from casework.legalaid.choices import AidForm, Basis, Channel, Dispute, EventKind, Outcome, Termination, Urgency
-from permissions.four_eyes import Parties
+from permissions.four_eyes import APPROVALS, Parties
 
 
 class LegalAidCase(Case):
@@ -82,6 +82,8 @@ class LegalAidCase(Case):
         parties = super().four_eyes_parties(action)
         if action == "payment.decide":
             prepared = [self.subsidy_requested_by_id] if self.subsidy_requested_by_id else []
+        elif action not in APPROVALS:  # only an approval asks who prepared it
+            prepared = list(parties.prepared_by)
         else:  # whoever recorded, checked or assigned anything on it
             entries = LedgerEntry.objects.filter(subject_type="cases.case", subject_id=str(self.pk))
             prepared = sorted({*parties.prepared_by, *entries.exclude(actor=None).values_list("actor_id", flat=True)})

@@ -7,19 +7,17 @@ The worker processes read committed rows only, so these tests commit
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
 from casework.ledger import verify, walk
 from casework.ledger.models import LedgerEntry
 from casework.ledger.services import ledger_append_many, ledger_entry
 from casework.ledger.verify import RANGES_PER_WORKER, ledger_ranges, ledger_verify
+from tests.audit.test_integrity import run_command
 from tests.ledger.conftest import triggers_disabled
 from tests.services import require_postgres
 
@@ -172,16 +170,6 @@ def test_cleared_entries_are_matched_with_a_purge_listed_in_another_range(chain)
     purge(stray)
     parallel, sequential = both()
     assert parallel == sequential and parallel["ok"] and parallel["entries"] == ENTRIES + 2
-
-
-def run_command(*args: str) -> tuple[int, dict]:
-    out, err = StringIO(), StringIO()
-    code = 0
-    try:
-        call_command("ledger_verify", *args, stdout=out, stderr=err)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    return code, json.loads(out.getvalue().strip().splitlines()[-1])
 
 
 def test_the_command_checks_in_ranges_with_the_same_result(chain, monkeypatch):
