@@ -2,7 +2,9 @@
 one walk gives: the same verdict, count, head and first bad entry.
 
 The worker processes read committed rows only, so these tests commit
-(``transaction=True``); a low threshold splits a few hundred entries.
+(``transaction=True``); a low threshold splits a few hundred entries. The
+check in ranges runs in a new process (``fresh_process``): this one may
+hold other threads, and a process with threads is never forked.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from casework.ledger import verify, walk
 from casework.ledger.models import LedgerEntry
 from casework.ledger.services import ledger_append_many, ledger_entry
 from casework.ledger.verify import RANGES_PER_WORKER, ledger_ranges, ledger_verify
-from tests.audit.test_integrity import run_command
 from tests.ledger.conftest import triggers_disabled
+from tests.ledger.fresh_process import in_a_fresh_process
 from tests.services import require_postgres
 
 ENTRIES = 300
 WORKERS = 2
+# Chains at least this long are checked in ranges (in this test's processes).
+MIN_ENTRIES = 50
 # A document two entries cite (in different ranges), deleted by a purge the last entry records.
 DOCUMENT = 987654
 # Small windows, so that a range is read in several.
@@ -37,7 +41,7 @@ def chain(monkeypatch) -> list[tuple[int, int]]:
     orjson spells otherwise, two citing DOCUMENT, which the last one lists
     as purged; returns the ranges the parallel check uses."""
     require_postgres()
-    monkeypatch.setattr(verify, "PARALLEL_MIN_ENTRIES", 50)
+    monkeypatch.setattr(verify, "PARALLEL_MIN_ENTRIES", MIN_ENTRIES)
     entries = []
     for i in range(1, ENTRIES + 1):
         odd: dict[str, Any] = {"ratio": 1e-07, "big": 2**70} if i == 200 else {}
@@ -61,10 +65,10 @@ def chain(monkeypatch) -> list[tuple[int, int]]:
 
 def both() -> tuple[dict[str, Any], dict[str, Any]]:
     """(parallel, sequential) results without their timings."""
-    parallel = ledger_verify(CHUNK, workers=WORKERS)
+    parallel = in_a_fresh_process(MIN_ENTRIES, "verify", str(CHUNK), str(WORKERS))
     sequential = ledger_verify(CHUNK, workers=1)
-    assert (parallel.workers, sequential.workers) == (WORKERS, 1)
-    found = [result.as_dict() for result in (parallel, sequential)]
+    assert (parallel["started"], parallel["result"]["workers"], sequential.workers) == ([WORKERS], WORKERS, 1)
+    found = [parallel["result"], sequential.as_dict()]
     for result in found:
         del result["seconds"], result["workers"]
     return found[0], found[1]
@@ -172,48 +176,32 @@ def test_cleared_entries_are_matched_with_a_purge_listed_in_another_range(chain)
     assert parallel == sequential and parallel["ok"] and parallel["entries"] == ENTRIES + 2
 
 
-def test_the_command_checks_in_ranges_with_the_same_result(chain, monkeypatch):
+def test_the_command_checks_in_ranges_with_the_same_result(chain):
     seq = chain[6][0] + 1
     update(seq, payload={"batch": 0})
-    started: list[int] = []
-
-    def in_processes(ranges: Any, processes: int, *args: Any) -> Any:
-        started.append(processes)
-        return real(ranges, processes, *args)
-
-    real = verify.ranges_in_processes
-    monkeypatch.setattr(verify, "ranges_in_processes", in_processes)
-    code, summary = run_command("--workers", str(WORKERS))
-    assert started == [WORKERS]
-    assert code == 1 and (summary["first_bad"], summary["problem"], summary["entries"]) == (seq, "hash", seq - 1)
-    code, summary = run_command("--workers", "1")
-    assert started == [WORKERS]
-    assert code == 1 and (summary["first_bad"], summary["problem"], summary["entries"]) == (seq, "hash", seq - 1)
+    for workers, started in ((WORKERS, [WORKERS]), (1, [])):
+        found = in_a_fresh_process(MIN_ENTRIES, "command", "--workers", str(workers))
+        summary = found["summary"]
+        assert (found["code"], found["started"]) == (1, started)
+        assert (summary["first_bad"], summary["problem"], summary["entries"]) == (seq, "hash", seq - 1)
 
 
-def test_one_process_where_others_could_not_work_or_would_not_help(chain, monkeypatch):
-    import threading
-    from types import SimpleNamespace
+@pytest.mark.parametrize(
+    "within",
+    [
+        "atomic",  # uncommitted rows: only this connection sees them
+        "thread",  # forking a process with other threads is unsafe
+        "daemon",  # a daemonic process (a Celery prefork worker's) cannot have children
+    ],
+)
+def test_one_process_where_others_could_not_work(chain, within):
+    """Where a plain process checks in WORKERS ranges at once (``both``)."""
+    assert in_a_fresh_process(MIN_ENTRIES, "verify", str(CHUNK), str(WORKERS), within)["result"]["workers"] == 1
 
-    with transaction.atomic():  # uncommitted rows: only this connection sees them
-        assert ledger_verify(CHUNK, workers=WORKERS).workers == 1
-    # Another thread: forking this process is unsafe.
-    release = threading.Event()
-    waiting = threading.Thread(target=release.wait)
-    waiting.start()
-    try:
-        assert ledger_verify(CHUNK, workers=WORKERS).workers == 1
-    finally:
-        release.set()
-        waiting.join()
-    # A daemonic process (a Celery prefork worker) cannot have children.
-    with monkeypatch.context() as patched:
-        patched.setattr(verify.multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
-        assert ledger_verify(CHUNK, workers=WORKERS).workers == 1
-    monkeypatch.setattr(verify, "PARALLEL_MIN_ENTRIES", ENTRIES + 1)
-    assert ledger_verify(CHUNK, workers=WORKERS).workers == 1
-    monkeypatch.setattr(verify, "PARALLEL_MIN_ENTRIES", 50)
-    assert ledger_verify(CHUNK, workers=WORKERS).workers == WORKERS
+
+def test_one_process_where_others_would_not_help(chain):
+    """A chain shorter than the threshold."""
+    assert in_a_fresh_process(ENTRIES + 1, "verify", str(CHUNK), str(WORKERS))["result"]["workers"] == 1
 
 
 @pytest.mark.django_db(transaction=False)
