@@ -18,7 +18,7 @@ from casework.audit.anomalies import RULES, Finding, anomalies_find
 from casework.audit.filters import audit_period, audit_unit, audit_units, auditor_of_page
 from casework.district.catalogue import SETTINGS
 from casework.errors import NotAllowed, RuleViolation
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 
 PER_PAGE = 100
 # The selector's field names, as the page's form calls them.
@@ -56,7 +56,7 @@ def anomalies_page(request: HttpRequest) -> HttpResponse:
     except RuleViolation as error:
         context["error"] = {"message": error.message, "field": FIELDS.get(error.field or "", error.field)}
         return render(request, "audit/anomalies.html", context, status=400)
-    page = CappedPaginator(findings, PER_PAGE).get_page(request.GET.get("page"))
+    page = list_page(findings, request, PER_PAGE)
     context.update(
         {"page": page, "total": len(findings), "groups": _groups(findings, list(page), rule, page.number == 1)}
     )

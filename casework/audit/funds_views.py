@@ -27,7 +27,7 @@ from casework.audit.funds_exports import funds_workbook
 from casework.errors import CaseworkError, NotAllowed
 from casework.hardship.exports import XLSX_TYPE
 from casework.org.models import Unit
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 from permissions.roles import GRASS_ROOTS
 
 PAGE_SIZE = 100
@@ -92,9 +92,7 @@ def funds_page(request: HttpRequest) -> HttpResponse:
         context.update(
             report=report,
             query=chosen.query(),
-            page=CappedPaginator(report.traces, PAGE_SIZE).get_page(request.GET.get("page"))
-            if chosen.show_all
-            else None,
+            page=list_page(report.traces, request, PAGE_SIZE) if chosen.show_all else None,
         )
     return render(request, "audit/funds.html", context, status=status)
 

@@ -35,7 +35,7 @@ from casework.audit.retention import (
 from casework.audit.retention_models import PersonPurge
 from casework.errors import NotAllowed, RuleViolation
 from casework.people.models import Person
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 from permissions.access import REFUSALS, object_in_scope_or_404, permitted_anywhere, scope
 
 PER_PAGE = 50
@@ -55,11 +55,9 @@ def retention_list(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     show_all = request.GET.get("all") == "1"
     today = timezone.localdate()
-    page = CappedPaginator(retention_people(user, due_only=not show_all, today=today), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = list_page(retention_people(user, due_only=not show_all, today=today), request, PER_PAGE)
     for person in page:
-        person.earliest = person.kept_until + timedelta(days=1)  # type: ignore[attr-defined]
+        person.earliest = person.kept_until + timedelta(days=1)
     context = {
         "page": page,
         "show_all": show_all,

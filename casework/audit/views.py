@@ -36,7 +36,7 @@ from casework.celery import enqueue_on_commit
 from casework.errors import NotAllowed, RuleViolation
 from casework.hardship.exports import XLSX_TYPE
 from casework.org.models import Unit
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 from permissions.access import scope
 from permissions.roles import MIDDLE, UPPER
 
@@ -80,7 +80,7 @@ def _search(request: HttpRequest, template: str, select: Any) -> HttpResponse:
     except RuleViolation as error:
         context["error"] = error
         return render(request, template, context, status=400)
-    page = CappedPaginator(select(user, query), PER_PAGE).get_page(request.GET.get("page"))
+    page = list_page(select(user, query), request, PER_PAGE)
     context.update(query=query, page=page, rows=trail_describe(page.object_list))
     return render(request, template, context)
 

@@ -34,7 +34,7 @@ from casework.hardship.exports import XLSX_TYPE
 from casework.ledger.models import LedgerEntry
 from casework.ledger.services import subject_of
 from casework.org.models import Unit, UnitKind
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 from permissions.access import object_in_scope_or_404
 
 UPLOAD_LIMIT = 5 * 1024 * 1024
@@ -100,7 +100,7 @@ def _show(form: CampaignForm, error: CaseworkError) -> None:
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    page = CappedPaginator(campaigns(user), 50).get_page(request.GET.get("page"))
+    page = list_page(campaigns(user), request)
     return render(request, "bargaining/campaign_list.html", {"page": page, "may_start": bool(start_districts(user))})
 
 
@@ -163,9 +163,7 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
     state = request.GET.get("state")
     state = state if state in State.values else None
     overdue = request.GET.get("overdue") == "1"
-    page = CappedPaginator(campaign_case_rows(user, campaign, state=state, overdue=overdue), 50).get_page(
-        request.GET.get("page")
-    )
+    page = list_page(campaign_case_rows(user, campaign, state=state, overdue=overdue), request)
     names = street_names(campaign, [case.unit_path for case in page])
     rows = [{"case": case, "street": names.get(case.unit_path, "")} for case in page]
     trail = (

@@ -34,7 +34,7 @@ from casework.district.selectors import setting_value
 from casework.errors import CaseworkError, NotAllowed, RuleViolation
 from casework.org.models import Unit
 from casework.people.models import Person
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 from permissions.access import can, object_in_scope_or_404, scope
 from permissions.roles import GRASS_ROOTS
 
@@ -52,7 +52,7 @@ def bargaining_list(request: HttpRequest) -> HttpResponse:
         "overdue": get.get("overdue") == "1",
     }
     cases = cases_of(request.user, BargainingCase, **filters)  # type: ignore[arg-type]
-    page = CappedPaginator(cases, 50).get_page(get.get("page"))
+    page = list_page(cases, request)
     return render(
         request,
         "bargaining/list.html",

@@ -34,7 +34,7 @@ from casework.deadlines.selectors import task_deadline
 from casework.errors import CaseworkError, NotAllowed
 from casework.hardship.choices import Category, State
 from casework.org.models import Unit
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 from permissions.access import can, object_in_scope_or_404, scope
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     filters = {"overdue": request.GET.get("overdue") == "1", "due_this_week": request.GET.get("due") == "this_week"}
     # Pages through the ids, then reads the page's rows (see ``inbox``).
     ids = inbox(request.user, **filters).values_list("pk", flat=True)  # type: ignore[arg-type]
-    page = CappedPaginator(ids, 50).get_page(request.GET.get("page"))
+    page = list_page(ids, request)
     return render(request, "cases/inbox.html", {"tasks": tasks_shown(page), "page": page, "filters": filters})
 
 
@@ -173,7 +173,7 @@ def hardship_list_page(request: HttpRequest) -> HttpResponse:
     under it) and category; one query for the page whatever its size."""
     filters = hardship_filters(request)
     cases = hardship_cases(request.user, **filters)  # type: ignore[arg-type]
-    page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
+    page = list_page(cases, request)
     units = scope(request.user, Unit.objects.order_by("path"))
     return render(
         request,

@@ -31,7 +31,7 @@ from casework.legalaid.services import (
 )
 from casework.org.models import Unit
 from casework.people.models import Person
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 from permissions.access import can, object_in_scope_or_404, scope
 
 FIELDS: tuple[str, ...] = ("opposing_party", "opposing_code", "dispute", "facts", "amount_claimed", "aid_form")
@@ -46,7 +46,7 @@ def legalaid_list(request: HttpRequest) -> HttpResponse:
         "overdue": get.get("overdue") == "1",
     }
     cases = cases_of(request.user, LegalAidCase, **filters).select_related("lawyer")  # type: ignore[arg-type]
-    page = CappedPaginator(cases, 50).get_page(get.get("page"))
+    page = list_page(cases, request)
     return render(
         request,
         "legalaid/list.html",

@@ -32,7 +32,7 @@ from casework.outreach.services import (
     outreach_event_record,
     outreach_event_withdraw,
 )
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 from permissions.access import can, object_in_scope_or_404, scope
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = outreach_events(request.user, **chosen)
     totals = totals_by_unit(request.user, year=chosen["year"], unit=chosen["unit"])
     context = {
-        "page": CappedPaginator(events, 50).get_page(request.GET.get("page")),
+        "page": list_page(events, request),
         "filters": chosen,
         "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
         "units": scope(request.user, Unit.objects.order_by("path")),

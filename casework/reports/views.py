@@ -19,7 +19,7 @@ from casework.reports.charts import dashboard_charts
 from casework.reports.exports import annual_draft_pdf, figures_workbook
 from casework.reports.figures import FIGURES, SECTION_ORDER, SECTIONS, Window
 from casework.reports.selectors import ACTION, figure_records, report_summary, report_window
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 from casework.web.params import units_where
 from permissions.roles import MIDDLE, UPPER
 
@@ -82,7 +82,7 @@ def records_page(request: HttpRequest) -> HttpResponse:
         return render(request, "reports/records.html", {"error": error}, status=400)
     key = request.GET.get("figure", "")
     records = figure_records(window, key)
-    page = CappedPaginator(records, PER_PAGE).get_page(request.GET.get("page"))
+    page = list_page(records, request, PER_PAGE)
     context = {"window": window, "figure": FIGURES[key], "page": page, "query": _query(window)}
     return render(request, "reports/records.html", {**context, "rows": [_row(r) for r in page]})
 

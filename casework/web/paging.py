@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
 
 COUNT_LIMIT = 1000
+# Rows on a page of a list, where the list does not say otherwise.
+PAGE_SIZE = 50
 # A larger page number asks for an OFFSET beyond any table (and past 2**63 the
 # database's integer overflows): such a page is empty without asking.
 MAX_OFFSET = 2**62
@@ -164,3 +167,9 @@ class CappedPage(Page[_T]):
 
     def end_index(self) -> int:
         return (self.number - 1) * self.paginator.per_page + len(self)
+
+
+def list_page(rows: Any, request: HttpRequest, per_page: int | None = None) -> Page[Any]:
+    """The page of ``rows`` this request asks for (``?page=``, by
+    ``CappedPaginator.get_page``), ``per_page`` rows or ``PAGE_SIZE``."""
+    return CappedPaginator(rows, per_page or PAGE_SIZE).get_page(request.GET.get("page"))

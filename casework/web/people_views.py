@@ -15,10 +15,8 @@ from casework.org.models import Unit
 from casework.people.models import Person
 from casework.people.selectors import person_search
 from casework.people.services import person_reveal
-from casework.web.paging import CappedPaginator
+from casework.web.paging import list_page
 from permissions.access import can, object_in_scope_or_404, scope
-
-PAGE_SIZE = 50
 
 
 @login_required
@@ -27,7 +25,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         units = units.filter(code__icontains=q) | units.filter(name__icontains=q)
-    page = CappedPaginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(units, request)
     return render(request, "web/units/list.html", {"page": page, "q": q})
 
 
@@ -43,7 +41,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     people = scope(request.user, Person.objects.select_related("employer").order_by("name", "id"))
     q = request.GET.get("q", "").strip()
-    page = CappedPaginator(person_search(people, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(person_search(people, q), request)
     return render(request, "web/people/list.html", {"page": page, "q": q})
 
 

@@ -3,6 +3,8 @@ then pages on without the total, each page the same as Django's would be."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -165,7 +167,7 @@ def test_a_sliced_or_distinct_queryset_is_counted_in_its_order(groups):
 def admin_on_units(client, world, user_with, monkeypatch):
     """An administrator of D1 (five units in scope) on the units list, two a page,
     counting at most three."""
-    monkeypatch.setattr("casework.web.people_views.PAGE_SIZE", 2)
+    monkeypatch.setattr("casework.web.paging.PAGE_SIZE", 2)
     monkeypatch.setattr(CappedPaginator, "count_limit", 3)
     client.force_login(user_with("administrator", world.units["D1"]))
     return client
@@ -173,9 +175,9 @@ def admin_on_units(client, world, user_with, monkeypatch):
 
 def test_a_list_past_the_limit_says_more_than_and_pages_on(admin_on_units):
     first = admin_on_units.get("/units/").content.decode()
-    assert "第1页，共超过3条" in first and 'href="?q=&amp;page=2"' in first
+    assert "第1页，共超过3条" in first and 'href="?page=2"' in first
     third = admin_on_units.get("/units/", {"page": 3}).content.decode()
-    assert "第3页，共超过3条" in third and 'page=4"' not in third and 'href="?q=&amp;page=2"' in third
+    assert "第3页，共超过3条" in third and 'page=4"' not in third and 'href="?page=2"' in third
     # Past the end: the last page, as Django's paginator answers.
     assert "第3页，共3页" in admin_on_units.get("/units/", {"page": 9}).content.decode()
 
@@ -194,3 +196,50 @@ def test_more_than_is_translated(admin_on_units, monkeypatch, language, text):
 def test_within_the_limit_the_pager_counts_pages(admin_on_units, monkeypatch):
     monkeypatch.setattr(CappedPaginator, "count_limit", 5)
     assert "第1页，共3页" in admin_on_units.get("/units/").content.decode()
+
+
+def _legal_aid(unit, state):
+    from casework.legalaid.models import LegalAidCase
+    from tests.reports.plant import case_row, person_at
+
+    return case_row(LegalAidCase, unit, state, person=person_at(unit), opposing_party="某公司", facts="欠薪")
+
+
+def _bargaining(unit, state):
+    from casework.bargaining.models import BargainingCase
+    from tests.reports.plant import case_row
+
+    return case_row(BargainingCase, unit, state)
+
+
+def _hardship(unit, state):
+    from tests.reports.plant import hardship_record
+
+    return hardship_record(unit, state)
+
+
+@pytest.mark.parametrize(
+    ("url", "plant", "state", "other"),
+    [
+        ("/cases/hardship/", _hardship, "filed", "archived"),
+        ("/legalaid/", _legal_aid, "assignment", "archived"),
+        ("/bargaining/", _bargaining, "negotiating", "preparing"),
+    ],
+)
+def test_a_case_list_pages_on_with_its_filter(client, world, user_with, monkeypatch, url, plant, state, other):
+    """Three cases in the filtered state, two a page: the second page holds
+    the third, and each page's links keep the filter."""
+    monkeypatch.setattr("casework.web.paging.PAGE_SIZE", 2)
+    planted = [plant(world.units["E1"], state) for _ in range(3)]
+    plant(world.units["E1"], other)
+    client.force_login(user_with("district_caseworker", world.units["D1"]))
+
+    def links(html: str) -> list[int]:
+        return [int(pk) for pk in re.findall(r'href="/cases/(\d+)/"', html)]
+
+    first = client.get(url, {"state": state}).content.decode()
+    assert "第1页，共2页" in first and f'href="?state={state}&amp;page=2"' in first
+    second = client.get(url, {"state": state, "page": 2}).content.decode()
+    assert "第2页，共2页" in second and f'href="?state={state}&amp;page=1"' in second
+    assert sorted(links(first) + links(second)) == sorted(case.pk for case in planted)
+    assert "第1页" not in client.get(url, {"state": other}).content.decode()  # one page: no pager
