@@ -78,7 +78,13 @@ class Case(Process):
         verbose_name_plural = _("案件")
         indexes = [
             models.Index(fields=["unit_path"], name="case_unit_path_like", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["case_type", "state", "unit_path"], name="case_type_state_path"),
+            # The inbox's cases: those at given steps under a unit's path
+            # (LIKE 'path%'), which needs the pattern operators.
+            models.Index(
+                fields=["case_type", "state", "unit_path"],
+                name="case_type_state_path_like",
+                opclasses=["varchar_pattern_ops"] * 3,
+            ),
             models.Index(fields=["person", "case_type"], name="case_person_type"),
             # Lists show the newest first: a district's list walks this
             # instead of sorting its tens of thousands of cases per page.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet, TextChoices
+from django.db.models import Q, QuerySet, TextChoices
 from viewflow.workflow.models import Task
 
 from casework.accounts.models import User
@@ -70,13 +70,18 @@ def inbox(user: User, *, overdue: bool = False, due_this_week: bool = False) -> 
     those. A list pages through its ids (``values_list("pk")``) and reads
     the page's rows with ``tasks_shown``: sorting a street's two thousand
     open tasks with every joined column costs three times sorting their ids."""
-    wanted = actionable_states(user)
-    tasks = Task.objects.none()
-    for case_type, states in wanted.items():
-        tasks = tasks | Task.objects.filter(
-            status__in=OPEN, process__case__case_type=case_type, process__case__state__in=states
-        )
-    mine = tasks_due(scope(user, tasks), overdue=overdue, this_week=due_this_week)
+    at_my_steps = Q(pk__in=[])  # no role with a step: nothing
+    for case_type, states in actionable_states(user).items():
+        at_my_steps |= Q(case_type=case_type, state__in=states)
+    # The cases first, their tasks by ``process_id``: a task's case is its
+    # process, so no join through viewflow_process (a third of the cost
+    # per task at the ``city`` preset).
+    cases = scope(user, Case.objects.filter(at_my_steps))
+    mine = tasks_due(
+        Task.objects.filter(status__in=OPEN, process_id__in=cases.values("pk")),
+        overdue=overdue,
+        this_week=due_this_week,
+    )
     return overdue_first(mine)
 
 
