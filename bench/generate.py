@@ -699,7 +699,7 @@ class Generator:
             for k, (e, when) in enumerate(zip(plan.events, times, strict=True)):
                 events.append((when, pk, k, e, f["payloads"][k], f["personal"][k], unit))
             if closed_at is None:
-                open_tasks.append((pk, plan.state, times[-1], f))
+                open_tasks.append((pk, plan.state, times[-1], f, unit.path))
         w.write(Process, ("id", "flow_class", "status", "created", "finished", "data"), processes)
         w.write(
             Case,
@@ -710,7 +710,7 @@ class Generator:
         w.write(HardshipCase, ("case_ptr_id", *HARDSHIP_COLUMNS), hardship)
         task_ids = w.ids(Task, len(open_tasks))
         tasks, deadlines = [], []
-        for task_id, (pk, state, created, f) in zip(task_ids, open_tasks, strict=True):
+        for task_id, (pk, state, created, f, path) in zip(task_ids, open_tasks, strict=True):
             node = getattr(HardshipFlow, state)
             tasks.append(
                 (task_id, task_field.get_prep_value(node), node.task_type, STATUS.NEW, created, token, pk, "{}")
@@ -722,7 +722,7 @@ class Generator:
                 due = f["notice_until"] + timedelta(days=rng.randrange(2, 6))
             else:
                 due = began + timedelta(days=rng.randrange(7, 28))
-            deadlines.append((task_id, pk, PERIODS[state].setting, began, due, False, 0))
+            deadlines.append((task_id, pk, PERIODS[state].setting, began, due, False, 0, 0, True, path))
         w.write(Task, ("id", "flow_task", "flow_task_type", "status", "created", "token", "process_id", "data"), tasks)
         w.write(
             TaskDeadline,
@@ -735,8 +735,10 @@ class Generator:
                 "provisional",
                 "paused_working_days",
                 "escalation_level",
+                "open",  # the copies (the task is open, its case's path), as the triggers would write them
+                "unit_path",
             ),
-            [(*d, 0) for d in deadlines],
+            deadlines,
         )
         events.sort(key=lambda item: (item[0], item[1], item[2]))
         entries = []

@@ -110,6 +110,15 @@ TARGETS: dict[str, Target] = {
         Target("honours.WageArrears", "case", "unit"),
         Target("honours.SafetyAccident", "case", "unit"),
         Target("honours.HonourHeld", "case", "person__employer", fallback_unit_field="unit"),
+        # A step's due date, where its case is (by the copy of the case's path on the row).
+        Target(
+            "deadlines.TaskDeadline",
+            "case",
+            "case__unit",
+            path_field="unit_path",
+            grants_via="case",
+            grants_on="cases.Case",
+        ),
         # viewflow's tasks: those of cases only, placed where their case is.
         Target(
             "viewflow.Task",

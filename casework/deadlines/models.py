@@ -31,11 +31,27 @@ class TaskDeadline(models.Model):
     due_noticed_on = models.DateField(_("到期当日通知日"), null=True, blank=True)
     overdue_noticed_on = models.DateField(_("超期通知日"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("已上报层级"), default=0)
+    # Copies kept by the database itself (triggers, migration 0003): whether
+    # the task is open, and its case's unit path. With them the open steps
+    # past due under a unit are one index's range, where a city's ten years
+    # of closed steps would otherwise be read and joined to their tasks.
+    open = models.BooleanField(_("办理中"), default=True, editable=False)
+    unit_path = models.CharField(_("单位路径"), max_length=255, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("办理期限")
         verbose_name_plural = _("办理期限")
-        indexes = [models.Index(fields=["due"], name="deadline_due")]
+        indexes = [
+            models.Index(fields=["due"], name="deadline_due"),
+            # Open steps with a running clock, by unit path and due date: the
+            # overdue ones under a unit (LIKE 'path%' needs the pattern operators).
+            models.Index(
+                fields=["unit_path", "due"],
+                name="deadline_open_running",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+                condition=models.Q(open=True, paused_since__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.due}"

@@ -34,9 +34,14 @@ def overdue_first(tasks: QuerySet[Any], today: date | None = None) -> QuerySet[A
     return tasks.select_related("deadline").order_by(rank, F("deadline__due").asc(nulls_last=True), "created", "pk")
 
 
+def steps_overdue(today: date | None = None) -> QuerySet[TaskDeadline]:
+    """The due date rows of open steps past their due date, clock running
+    (the ``deadline_open_running`` index, by unit path and due date)."""
+    return TaskDeadline.objects.filter(_overdue("", today or timezone.localdate()), open=True)
+
+
 def _late(today: date | None) -> QuerySet[TaskDeadline]:
-    today = today or timezone.localdate()
-    return TaskDeadline.objects.filter(_overdue("", today), case_id=OuterRef("pk"), task__status__in=OPEN_STATUSES)
+    return steps_overdue(today).filter(case_id=OuterRef("pk"))
 
 
 def case_overdue(today: date | None = None) -> Exists:
@@ -55,7 +60,7 @@ def case_overdue_shown(today: date | None = None) -> IsNull:
 
 def case_due() -> Subquery:
     """For a queryset of cases: the due date of its open step, if any."""
-    open_due = TaskDeadline.objects.filter(case_id=OuterRef("pk"), task__status__in=OPEN_STATUSES)
+    open_due = TaskDeadline.objects.filter(case_id=OuterRef("pk"), open=True)
     return Subquery(open_due.order_by("-task_id").values("due")[:1])
 
 

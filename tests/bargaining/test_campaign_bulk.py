@@ -45,7 +45,9 @@ def snapshot(case):
             }
             for t in tasks
         ],
-        "deadline": columns(deadline, TaskDeadline, {"task_id", "case_id"}) if deadline else None,
+        # Its copy of the case's path differs as the case's does (and is the case's).
+        "deadline": columns(deadline, TaskDeadline, {"task_id", "case_id", "unit_path"}) if deadline else None,
+        "deadline_at_case": deadline is not None and deadline.unit_path == case.unit_path,
     }
 
 
