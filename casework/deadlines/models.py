@@ -46,9 +46,10 @@ class TaskDeadline(models.Model):
             # Open steps with a running clock, by unit path and due date: the
             # overdue ones under a unit (LIKE 'path%' needs the pattern operators).
             models.Index(
-                fields=["unit_path", "due"],
+                # With the case: its id read from the index, not the rows.
+                fields=["unit_path", "due", "case"],
                 name="deadline_open_running",
-                opclasses=["varchar_pattern_ops", "date_ops"],
+                opclasses=["varchar_pattern_ops", "date_ops", "int8_ops"],
                 condition=models.Q(open=True, paused_since__isnull=True),
             ),
         ]

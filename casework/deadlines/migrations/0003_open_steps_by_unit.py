@@ -123,6 +123,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(forward, backward),
         migrations.AddIndex(
             model_name='taskdeadline',
-            index=models.Index(condition=models.Q(('open', True), ('paused_since__isnull', True)), fields=['unit_path', 'due'], name='deadline_open_running', opclasses=['varchar_pattern_ops', 'date_ops']),
+            index=models.Index(condition=models.Q(('open', True), ('paused_since__isnull', True)), fields=['unit_path', 'due', 'case'], name='deadline_open_running', opclasses=['varchar_pattern_ops', 'date_ops', 'int8_ops']),
         ),
     ]
