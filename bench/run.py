@@ -7,8 +7,9 @@ Against PostgreSQL only. From ``DATABASE_URL`` it takes the server and makes
 its own databases beside the named one: ``<name>_bench_<preset>`` (dropped,
 created and filled by ``bench/generate.py``; ``--reuse`` keeps one filled by
 an earlier run, migrated to this checkout and analysed, which is how the
-``city`` preset is measured twice without generating it twice), ``<name>_bench_peer`` for the viewflow reference and
-``<name>_bench_pgbench`` for pgbench.
+``city`` preset is measured twice without generating it twice),
+``<name>_bench_peer`` for the viewflow reference and ``<name>_bench_pgbench``
+for pgbench.
 
 What it measures, warm (each measurement is preceded by unmeasured calls):
 
