@@ -163,7 +163,7 @@ def expiries_take(today: date) -> int:
     if not expiring:
         return 0
     due = (
-        TaskDeadline.objects.filter(expiring, task__status__in=OPEN_STATUSES, paused_since__isnull=True, due__lt=today)
+        TaskDeadline.objects.filter(expiring, open=True, paused_since__isnull=True, due__lt=today)
         .order_by("due", "task_id")
         .select_related("task", "case")
     )
@@ -195,10 +195,11 @@ def deadlines_scan(today: date | None = None) -> dict[str, Any]:
     taken = expiries_take(today)
     if taken:
         counts["taken_on_expiry"] = taken
+    # Open steps by the row's own copy (the partial index of open running
+    # steps), not by joining every step of every year to its task; the
+    # task's status is asked again under the row's lock below.
     candidates = (
-        TaskDeadline.objects.filter(
-            task__status__in=OPEN_STATUSES, paused_since__isnull=True, due__lte=today + LOOKAHEAD
-        )
+        TaskDeadline.objects.filter(open=True, paused_since__isnull=True, due__lte=today + LOOKAHEAD)
         .exclude(Q(escalation_level__gte=max(ESCALATIONS)))
         .order_by("due", "task_id")
         .values_list("task_id", flat=True)
