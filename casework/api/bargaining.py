@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.api.cases import LARGEST_ID, CaseBrief, TaskBrief, with_open_tasks
+from casework.api.pagination import ByIds
 from casework.api.views import choice_param, whole_param
 from casework.bargaining.choices import Side, State
 from casework.bargaining.models import BargainingCase, Round
@@ -105,7 +106,7 @@ def _detail(queryset: QuerySet[BargainingCase]) -> QuerySet[BargainingCase]:
         OpenApiParameter("overdue", str, enum=["true", "false"], description="only cases with an overdue open step"),
     ]
 )
-class BargainingCaseList(generics.ListCreateAPIView):
+class BargainingCaseList(ByIds, generics.ListCreateAPIView):
     """Bargaining cases in my scope, newest first; open one for an enterprise."""
 
     serializer_class = BargainingCaseOut

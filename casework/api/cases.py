@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 
 from casework.accounts.models import User
+from casework.api.pagination import ByIds
 from casework.api.serializers import Reason
 from casework.api.views import choice_param, whole_param
 from casework.cases.models import Case
@@ -321,7 +322,7 @@ class HardshipCaseOut(CaseBrief):
         OpenApiParameter("overdue", str, enum=["true", "false"], description="only cases with an overdue open step"),
     ]
 )
-class HardshipCaseList(generics.ListCreateAPIView):
+class HardshipCaseList(ByIds, generics.ListCreateAPIView):
     serializer_class = HardshipCaseOut
 
     def get_queryset(self) -> QuerySet[HardshipCase]:

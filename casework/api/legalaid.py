@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casework.api.cases import LARGEST_ID, CaseBrief, TaskBrief, with_open_tasks
+from casework.api.pagination import ByIds
 from casework.api.serializers import Reason
 from casework.api.views import choice_param, whole_param
 from casework.cases.selectors import cases_of
@@ -97,7 +98,7 @@ def _detail(queryset: QuerySet[LegalAidCase]) -> QuerySet[LegalAidCase]:
         OpenApiParameter("overdue", str, enum=["true", "false"], description="only cases with an overdue open step"),
     ]
 )
-class LegalAidCaseList(generics.ListCreateAPIView):
+class LegalAidCaseList(ByIds, generics.ListCreateAPIView):
     """Legal-aid cases in my scope (a lawyer: those granted to me), newest first; record an application."""
 
     serializer_class = LegalAidCaseOut

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 
-from casework.web.paging import COUNT_LIMIT, CappedPaginator
+from casework.web.paging import COUNT_LIMIT, CappedPaginator, rows_in_order
 
 COUNT_DESCRIPTION = (
     f"How many match, when at most {COUNT_LIMIT:,}; null when more do (they are not counted): "
@@ -74,3 +75,14 @@ class Pages(PageNumberPagination):
             if parameter["name"] == self.page_query_param:
                 parameter["schema"].update({"minimum": 1})
         return parameters
+
+
+class ByIds:
+    """For a list view: page through the ids of ``get_queryset()``, then read
+    the page's rows in their order (``casework.web.paging.rows_in_order``)."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        view: Any = self
+        rows = view.get_queryset()
+        ids = view.paginate_queryset(rows.values_list("pk", flat=True))
+        return view.get_paginated_response(view.get_serializer(rows_in_order(rows, ids or []), many=True).data)

@@ -34,7 +34,7 @@ from casework.district.selectors import setting_value
 from casework.errors import CaseworkError, NotAllowed, RuleViolation
 from casework.org.models import Unit
 from casework.people.models import Person
-from casework.web.paging import list_page
+from casework.web.paging import page_of_rows
 from permissions.access import can, object_in_scope_or_404, scope
 from permissions.roles import GRASS_ROOTS
 
@@ -52,12 +52,13 @@ def bargaining_list(request: HttpRequest) -> HttpResponse:
         "overdue": get.get("overdue") == "1",
     }
     cases = cases_of(request.user, BargainingCase, **filters)  # type: ignore[arg-type]
-    page = list_page(cases, request)
+    page, rows = page_of_rows(cases, request)
     return render(
         request,
         "bargaining/list.html",
         {
             "page": page,
+            "rows": rows,
             "filters": filters,
             "states": State.choices,
             "units": scope(request.user, Unit.objects.order_by("path")),

@@ -16,6 +16,7 @@ from casework.cases.transitions import Table
 from casework.deadlines.selectors import case_due, case_overdue_shown, overdue_first, steps_overdue, tasks_due
 from casework.ledger.models import LedgerEntry
 from casework.org.selectors import current_memberships
+from casework.web.paging import rows_in_order
 from permissions.access import scope
 from permissions.roles import ROLES
 
@@ -88,12 +89,8 @@ def inbox(user: User, *, overdue: bool = False, due_this_week: bool = False) -> 
 def tasks_shown(ids: Iterable[int]) -> list[Task]:
     """The tasks ``ids`` in that order, with what a list shows (the case,
     its unit and person, the owner, the due date): one query."""
-    ids = list(ids)
-    rows = Task.objects.filter(pk__in=ids).select_related(
-        "process__case__unit", "process__case__person", "owner", "deadline"
-    )
-    by_id = {task.pk: task for task in rows}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    rows = Task.objects.select_related("process__case__unit", "process__case__person", "owner", "deadline")
+    return rows_in_order(rows, ids)
 
 
 def case_open_task(case: Case) -> Task | None:

@@ -34,7 +34,7 @@ from casework.deadlines.selectors import task_deadline
 from casework.errors import CaseworkError, NotAllowed
 from casework.hardship.choices import Category, State
 from casework.org.models import Unit
-from casework.web.paging import list_page
+from casework.web.paging import list_page, page_of_rows
 from permissions.access import can, object_in_scope_or_404, scope
 
 logger = logging.getLogger(__name__)
@@ -173,13 +173,14 @@ def hardship_list_page(request: HttpRequest) -> HttpResponse:
     under it) and category; one query for the page whatever its size."""
     filters = hardship_filters(request)
     cases = hardship_cases(request.user, **filters)  # type: ignore[arg-type]
-    page = list_page(cases, request)
+    page, rows = page_of_rows(cases, request)
     units = scope(request.user, Unit.objects.order_by("path"))
     return render(
         request,
         "cases/hardship_list.html",
         {
             "page": page,
+            "rows": rows,
             "filters": filters,
             "states": State.choices,
             "categories": Category.choices,

@@ -31,7 +31,7 @@ from casework.legalaid.services import (
 )
 from casework.org.models import Unit
 from casework.people.models import Person
-from casework.web.paging import list_page
+from casework.web.paging import page_of_rows
 from permissions.access import can, object_in_scope_or_404, scope
 
 FIELDS: tuple[str, ...] = ("opposing_party", "opposing_code", "dispute", "facts", "amount_claimed", "aid_form")
@@ -46,11 +46,17 @@ def legalaid_list(request: HttpRequest) -> HttpResponse:
         "overdue": get.get("overdue") == "1",
     }
     cases = cases_of(request.user, LegalAidCase, **filters).select_related("lawyer")  # type: ignore[arg-type]
-    page = list_page(cases, request)
+    page, rows = page_of_rows(cases, request)
     return render(
         request,
         "legalaid/list.html",
-        {"page": page, "filters": filters, "states": State.choices, "may_apply": bool(_receiving_units(request))},
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "states": State.choices,
+            "may_apply": bool(_receiving_units(request)),
+        },
     )
 
 

@@ -11,6 +11,7 @@ API (``casework.api.pagination.Pages``) both page through it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -173,3 +174,22 @@ def list_page(rows: Any, request: HttpRequest, per_page: int | None = None) -> P
     """The page of ``rows`` this request asks for (``?page=``, by
     ``CappedPaginator.get_page``), ``per_page`` rows or ``PAGE_SIZE``."""
     return CappedPaginator(rows, per_page or PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def rows_in_order(rows: QuerySet[Any], ids: Iterable[Any]) -> list[Any]:
+    """The rows of ``rows`` whose keys are ``ids``, in that order: one query.
+
+    A long list pages through its ids (``values_list("pk", flat=True)``), then
+    reads the page's rows: the sort then carries the ids, not every joined
+    column of every matching row (a district's 5,000 overdue cases, joined to
+    their process, unit and person before the fifty newest were picked, took
+    three times as long as their ids)."""
+    ids = list(ids)
+    found = {row.pk: row for row in rows.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def page_of_rows(rows: QuerySet[Any], request: HttpRequest, per_page: int | None = None) -> tuple[Page[Any], list[Any]]:
+    """``list_page`` through the ids of ``rows``, and the page's rows (``rows_in_order``)."""
+    page = list_page(rows.values_list("pk", flat=True), request, per_page)
+    return page, rows_in_order(rows, page)
