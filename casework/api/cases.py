@@ -163,7 +163,7 @@ def _task(request: Request, pk: int) -> Task:
         OpenApiParameter("due", str, enum=["this_week"], description="only tasks due from today to Sunday"),
     ]
 )
-class TaskList(generics.ListAPIView):
+class TaskList(ByIds, generics.ListAPIView):
     """My inbox: open tasks in my scope at a step one of my roles takes,
     by risk: overdue first, then the soonest due."""
 
@@ -176,10 +176,9 @@ class TaskList(generics.ListAPIView):
             due_this_week=choice_param(self.request, "due", ["this_week"]) == "this_week",
         )
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # Pages through the ids, then reads the page's rows (see ``inbox``).
-        ids = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
-        return self.get_paginated_response(self.get_serializer(tasks_shown(ids or []), many=True).data)
+    def rows_shown(self, rows: Any, ids: list[Any]) -> list[Any]:
+        # By key alone: the inbox's scoped query need not run again for the page.
+        return tasks_shown(ids)
 
 
 class TaskDetail(APIView):

@@ -79,10 +79,14 @@ class Pages(PageNumberPagination):
 
 class ByIds:
     """For a list view: page through the ids of ``get_queryset()``, then read
-    the page's rows in their order (``casework.web.paging.rows_in_order``)."""
+    the page's rows in their order (``rows_shown``; by default the same
+    queryset's, ``casework.web.paging.rows_in_order``)."""
+
+    def rows_shown(self, rows: Any, ids: list[Any]) -> list[Any]:
+        return rows_in_order(rows, ids)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         view: Any = self
         rows = view.get_queryset()
         ids = view.paginate_queryset(rows.values_list("pk", flat=True))
-        return view.get_paginated_response(view.get_serializer(rows_in_order(rows, ids or []), many=True).data)
+        return view.get_paginated_response(view.get_serializer(self.rows_shown(rows, ids or []), many=True).data)

@@ -15,10 +15,9 @@ from casework.cases.selectors import hardship_cases
 from casework.deadlines.models import TaskDeadline
 from casework.org.models import UnitKind
 from casework.org.services import unit_move
-from casework.people.models import Person
-from casework.people.synthetic import SyntheticPeople
 from tests.hardship.conftest import open_task
 from tests.hardship.test_flow import step, submit
+from tests.reports.plant import person_at
 from tests.web.helpers import make_unit
 
 
@@ -69,19 +68,12 @@ def test_the_steps_follow_their_case_when_its_unit_moves(world, staff, user_with
     assert copies(open_task(case)) == (True, e1.path)
 
 
-def worker_at(unit, seed: int) -> Person:
-    p = SyntheticPeople(seed).person(today=timezone.localdate())
-    return Person.objects.create(
-        name=p.name, id_number=p.id_number, gender="male", birth_date=p.birth_date, employer=unit
-    )
-
-
 def test_the_overdue_filter_reads_the_open_steps_in_scope(world, staff, user_with):
     """Overdue: an open step past due with its clock running, of a case in
     the user's scope (and under the unit asked for); nothing else."""
     e1, e2 = world.units["E1"], world.units["E2"]
-    mine, closed, paused = (submit(world, staff, worker=worker_at(e1, seed)) for seed in (11, 12, 13))
-    neighbour = submit(world, staff, worker=worker_at(e2, 14), by=user_with("enterprise_chair", e2))
+    mine, closed, paused = (submit(world, staff, worker=person_at(e1)) for _ in range(3))
+    neighbour = submit(world, staff, worker=person_at(e2), by=user_with("enterprise_chair", e2))
     yesterday = timezone.localdate() - timedelta(days=1)
     TaskDeadline.objects.filter(case_id__in=[c.pk for c in (mine, closed, paused, neighbour)]).update(due=yesterday)
     step(closed, "withdraw", staff["chair"], reason="职工本人书面要求撤回")

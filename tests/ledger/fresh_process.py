@@ -23,7 +23,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +80,6 @@ def main(database: str, min_entries: str, mode: str, *args: str) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from casework.ledger import verify
@@ -101,12 +99,10 @@ def main(database: str, min_entries: str, mode: str, *args: str) -> None:
         with _within(args[2] if len(args) > 2 else ""):
             found = {"result": verify.ledger_verify(int(args[0]), workers=int(args[1])).as_dict()}
     else:
-        out, code = StringIO(), 0
-        try:
-            call_command("ledger_verify", *args, stdout=out, stderr=StringIO())
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        found = {"code": code, "summary": json.loads(out.getvalue().strip().splitlines()[-1])}
+        from tests.audit.test_integrity import run_command
+
+        code, summary = run_command(*args)
+        found = {"code": code, "summary": summary}
     print(json.dumps({**found, "started": started}, ensure_ascii=False))
 
 

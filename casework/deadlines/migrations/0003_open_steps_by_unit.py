@@ -81,24 +81,20 @@ SQLITE_BACK = [
 ]
 
 
-def forward(apps, schema_editor):
+def _execute(schema_editor, by_vendor):
     vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE:
-            schema_editor.execute(statement, params=None)
-    else:
+    if vendor not in by_vendor:
         raise NotImplementedError(f"no triggers for {vendor}: deadlines_taskdeadline's copies would go stale")
+    for statement in by_vendor[vendor]:
+        schema_editor.execute(statement, params=None)
+
+
+def forward(apps, schema_editor):
+    _execute(schema_editor, {"postgresql": [POSTGRESQL], "sqlite": SQLITE})
 
 
 def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_BACK, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_BACK:
-            schema_editor.execute(statement, params=None)
+    _execute(schema_editor, {"postgresql": [POSTGRESQL_BACK], "sqlite": SQLITE_BACK})
 
 
 class Migration(migrations.Migration):
